@@ -1,0 +1,92 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .models import AuditLog, Center, Department, Division, Member, Notification, Outbox, Role, User
+
+
+@admin.register(Division)
+class DivisionAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "level", "parent", "abbr"]
+    list_filter = ["level"]
+    search_fields = ["name", "code"]
+    list_select_related = ["parent"]
+
+
+@admin.register(Center)
+class CenterAdmin(admin.ModelAdmin):
+    list_display = ["name", "division", "phone"]
+    search_fields = ["name", "division__name"]
+    list_select_related = ["division"]
+
+
+@admin.register(Role)
+class RoleAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "visits_households", "sort_order"]
+
+
+@admin.register(Member)
+class MemberAdmin(admin.ModelAdmin):
+    list_display = ["name", "center", "title", "joined_on", "retired_on"]
+    list_filter = ["roles", "retired_on"]
+    search_fields = ["name", "center__name"]
+    autocomplete_fields = ["center", "user"]
+    filter_horizontal = ["roles"]
+    list_select_related = ["center"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # members are retired, never deleted
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "division", "phone", "active"]
+    list_filter = ["kind", "active"]
+    search_fields = ["name"]
+    list_select_related = ["division"]
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ["username", "display_name", "role", "division", "department", "is_active"]
+    list_filter = ["role", "is_active"]
+    list_select_related = ["division", "department"]
+    autocomplete_fields = ["division", "department"]
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets,
+        (_("角色与范围"), {"fields": ("role", "division", "department", "phone")}),
+    )
+    add_fieldsets = (
+        *DjangoUserAdmin.add_fieldsets,
+        (_("角色与范围"), {"fields": ("role", "division", "department")}),
+    )
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(AuditLog)
+class AuditLogAdmin(ReadOnlyAdmin):
+    list_display = ["at", "username", "action", "object_type", "object_id", "detail", "ip_address"]
+    list_filter = ["action"]
+    search_fields = ["username", "object_id", "detail"]
+    date_hierarchy = "at"
+
+
+@admin.register(Outbox)
+class OutboxAdmin(ReadOnlyAdmin):
+    list_display = ["id", "topic", "status", "attempts", "next_attempt_at", "created_at", "done_at"]
+    list_filter = ["status", "topic"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = ["recipient", "text", "created_at", "read_at"]

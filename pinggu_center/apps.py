@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PingguCenterConfig(AppConfig):
+    name = "pinggu_center"
+    verbose_name = _("组织与账号")
+
+    def ready(self) -> None:
+        from . import audit  # noqa: F401 - connects the login signals

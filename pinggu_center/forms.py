@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from .models import Member
+
+
+class MemberForm(forms.ModelForm):
+    class Meta:
+        model = Member
+        fields = ["name", "phone", "title", "roles", "joined_on"]
+        widgets = {
+            "roles": forms.CheckboxSelectMultiple,
+            "joined_on": forms.DateInput(attrs={"type": "date"}),
+            "phone": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "tel"}),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("保存")))
+
+
+class RetireMemberForm(forms.Form):
+    retired_on = forms.DateField(label=_("退出日期"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("确认退出"), css_class="btn-warning"))
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form with Chinese labels and phone-friendly inputs."""
+
+    username = forms.CharField(
+        label=_("用户名"), max_length=150, widget=forms.TextInput(attrs={"autofocus": True, "autocapitalize": "none"})
+    )
+    password = forms.CharField(
+        label=_("密码"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )

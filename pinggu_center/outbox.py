@@ -1,0 +1,110 @@
+"""Delivery of outbox rows: each topic has one idempotent handler, registered by the app that owns it."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Outbox
+
+logger = logging.getLogger(__name__)
+
+Handler = Callable[[dict[str, Any]], None]
+_handlers: dict[str, Handler] = {}
+
+
+class RetryLater(Exception):
+    """A handler's way to say: not now (an earlier message of the same key is still pending)."""
+
+
+def handles(topic: str) -> Callable[[Handler], Handler]:
+    def register(handler: Handler) -> Handler:
+        _handlers[topic] = handler
+        return handler
+
+    return register
+
+
+def deliver(outbox_id: int) -> str:
+    """Run one row's handler at most once to success; returns what happened, for logs and tests."""
+    with transaction.atomic():
+        row = Outbox.objects.select_for_update(skip_locked=True).filter(pk=outbox_id).first()
+        if row is None:
+            return "locked-or-missing"
+        if row.status != Outbox.Status.PENDING:
+            return "already-" + row.status
+        if row.next_attempt_at > timezone.now():
+            return "not-due"
+        if row.ordering_key and _earlier_pending(row):
+            _schedule_retry(row, "an earlier message with the same key is pending")
+            return "waiting"
+        handler = _handlers.get(row.topic)
+        if handler is None:
+            _schedule_retry(row, f"no handler for topic {row.topic!r}")
+            return "no-handler"
+        try:
+            with transaction.atomic():
+                handler(row.payload)
+        except Exception as exc:  # noqa: BLE001 - any failure is retried with back-off, then marked failed.
+            logger.warning("Outbox %s (%s) failed: %s", row.pk, row.topic, exc)
+            _schedule_retry(row, f"{type(exc).__name__}: {exc}")
+            return "retry"
+        row.status = Outbox.Status.DONE
+        row.done_at = timezone.now()
+        row.attempts += 1
+        row.save(update_fields=["status", "done_at", "attempts"])
+        if row.ordering_key:
+            transaction.on_commit(lambda: _kick_next(row))
+        return "done"
+
+
+def _earlier_pending(row: Outbox) -> bool:
+    return Outbox.objects.filter(
+        ordering_key=row.ordering_key, pk__lt=row.pk, status=Outbox.Status.PENDING
+    ).exists()
+
+
+def _schedule_retry(row: Outbox, error: str) -> None:
+    row.attempts += 1
+    row.last_error = error[:2000]
+    if row.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+        row.status = Outbox.Status.FAILED
+    else:
+        row.next_attempt_at = timezone.now() + row.backoff()
+    row.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
+    if row.status == Outbox.Status.PENDING:
+        countdown = max((row.next_attempt_at - timezone.now()).total_seconds(), 0)
+        transaction.on_commit(lambda: hand_to_worker(row.pk, countdown))
+
+
+def _kick_next(row: Outbox) -> None:
+    following = (
+        Outbox.objects.filter(ordering_key=row.ordering_key, status=Outbox.Status.PENDING, pk__gt=row.pk)
+        .order_by("pk")
+        .first()
+    )
+    if following is not None:
+        Outbox.objects.filter(pk=following.pk).update(next_attempt_at=timezone.now())
+        hand_to_worker(following.pk, 0)
+
+
+def hand_to_worker(outbox_id: int, countdown: float) -> None:
+    from .tasks import deliver_outbox
+
+    try:
+        deliver_outbox.apply_async((outbox_id,), countdown=countdown)
+    except Exception:  # noqa: BLE001 - the broker may be down; the sweep re-sends pending rows.
+        logger.warning("Outbox %s not handed to the broker; the sweep will retry.", outbox_id)
+
+
+def due_ids(limit: int = 500) -> list[int]:
+    return list(
+        Outbox.objects.filter(status=Outbox.Status.PENDING, next_attempt_at__lte=timezone.now())
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )

@@ -1,0 +1,61 @@
+"""State changes of the organisation: the roster a director keeps."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from . import audit
+from .models import AuditLog, Center, Member, User
+
+
+class RosterRuleError(Exception):
+    """A roster change the rules do not allow; the message is shown to the user."""
+
+
+def _require_director(actor: User, center: Center) -> None:
+    if actor.is_read_only or not actor.is_director_or_above:
+        raise RosterRuleError(_("只有中心主任或上级可以维护成员名册。"))
+
+
+@transaction.atomic
+def add_member(*, center: Center, actor: User, data: dict[str, Any]) -> Member:
+    """Add a person to a center's roster."""
+    _require_director(actor, center)
+    roles = data.pop("roles", [])
+    member = Member.objects.create(center=center, **data)
+    member.roles.set(roles)
+    audit.record(AuditLog.Action.CHANGE, actor=actor, obj=member, detail=f"add member {member.name}")
+    return member
+
+
+@transaction.atomic
+def update_member(*, member: Member, actor: User, data: dict[str, Any]) -> Member:
+    """Change a roster entry's details and roles."""
+    _require_director(actor, member.center)
+    roles = data.pop("roles", None)
+    for field, value in data.items():
+        setattr(member, field, value)
+    member.save(update_fields=list(data))
+    if roles is not None:
+        member.roles.set(roles)
+    audit.record(AuditLog.Action.CHANGE, actor=actor, obj=member, detail=f"edit member {member.name}")
+    return member
+
+
+@transaction.atomic
+def retire_member(*, member_id: int, actor: User, retired_on: date) -> Member:
+    """Retire a member; roster entries are never deleted, so past records keep their names."""
+    member = Member.objects.select_for_update().get(pk=member_id)
+    _require_director(actor, member.center)
+    if member.retired_on is not None:
+        raise RosterRuleError(_("该成员已于 %(date)s 退出。") % {"date": member.retired_on})
+    if retired_on < member.joined_on:
+        raise RosterRuleError(_("退出日期不能早于加入日期。"))
+    member.retired_on = retired_on
+    member.save(update_fields=["retired_on"])
+    audit.record(AuditLog.Action.CHANGE, actor=actor, obj=member, detail=f"retire member {member.name}")
+    return member

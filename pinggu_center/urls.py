@@ -1,0 +1,38 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from . import views
+from .forms import LoginForm
+
+admin.site.site_header = _("平谷区说事评理议事普法中心 管理后台")
+admin.site.site_title = _("说事评理议事普法中心")
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password/",
+        auth_views.PasswordChangeView.as_view(success_url="/"),
+        name="password_change",
+    ),
+    path("centers/", views.center_list, name="center_list"),
+    path("centers/<int:center_id>/", views.center_roster, name="center_roster"),
+    path("centers/<int:center_id>/members/new/", views.member_create, name="member_create"),
+    path("members/<int:member_id>/edit/", views.member_edit, name="member_edit"),
+    path("members/<int:member_id>/retire/", views.member_retire, name="member_retire"),
+    path("notifications/", views.notification_list, name="notification_list"),
+    path("notifications/<int:notification_id>/open/", views.notification_open, name="notification_open"),
+    path("notifications/read-all/", views.notification_read_all, name="notification_read_all"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("cases/", include("cases.urls")),
+    path("visits/", include("visits.urls")),
+    path("dashboards/", include("dashboards.urls")),
+    path("admin/", admin.site.urls),
+]

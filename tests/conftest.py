@@ -1,0 +1,107 @@
+"""Shared fixtures: a small organisation and one login per role, the way STYLE.md asks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from pinggu_center.models import Center, Department, Division, User
+
+from .factories import PASSWORD, CenterFactory, DepartmentFactory, DistrictFactory, TownFactory, UserFactory, VillageFactory
+
+
+@dataclass
+class Org:
+    district: Division
+    town: Division
+    village: Division
+    center: Center
+    other_town: Division
+    other_village: Division
+    other_center: Center
+    justice_office: Department
+    enforcement: Department
+    district_court: Department
+
+
+@pytest.fixture
+def org(db) -> Org:
+    district = DistrictFactory()
+    town = TownFactory(name="峪口地区", code="110117104000", abbr="YK", parent=district)
+    village = VillageFactory(name="西凡各庄村", code="110117104201", parent=town)
+    other_town = TownFactory(name="大兴庄镇", code="110117114000", abbr="DXZ", parent=district)
+    other_village = VillageFactory(name="周村", code="110117114201", parent=other_town)
+    return Org(
+        district=district,
+        town=town,
+        village=village,
+        center=CenterFactory(division=village),
+        other_town=other_town,
+        other_village=other_village,
+        other_center=CenterFactory(division=other_village),
+        justice_office=DepartmentFactory(name="峪口地区司法所", division=town),
+        enforcement=DepartmentFactory(name="峪口地区综合执法队", kind=Department.Kind.ENFORCEMENT, division=town),
+        district_court=DepartmentFactory(name="区人民法院", kind=Department.Kind.COURT, division=district),
+    )
+
+
+@pytest.fixture
+def director(org: Org) -> User:
+    return UserFactory(username="director", role="village_director", division=org.village)
+
+
+@pytest.fixture
+def cadre(org: Org) -> User:
+    return UserFactory(username="cadre", role="village_staff", division=org.village)
+
+
+@pytest.fixture
+def other_director(org: Org) -> User:
+    return UserFactory(username="other_director", role="village_director", division=org.other_village)
+
+
+@pytest.fixture
+def other_cadre(org: Org) -> User:
+    return UserFactory(username="other_cadre", role="village_staff", division=org.other_village)
+
+
+@pytest.fixture
+def town_user(org: Org) -> User:
+    return UserFactory(username="town", role="town_staff", division=org.town)
+
+
+@pytest.fixture
+def department_user(org: Org) -> User:
+    return UserFactory(username="dept", role="department_staff", division=org.town, department=org.justice_office)
+
+
+@pytest.fixture
+def district_admin(org: Org) -> User:
+    return UserFactory(username="district_admin", role="district_admin", division=org.district, is_staff=True)
+
+
+@pytest.fixture
+def auditor(org: Org) -> User:
+    return UserFactory(username="auditor", role="auditor", division=org.district)
+
+
+def login(user: User) -> Client:
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return client
+
+
+@pytest.fixture
+def client_for():
+    """client_for(user) → a test client signed in as that user."""
+    return login
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+__all__ = ["PASSWORD", "Org"]

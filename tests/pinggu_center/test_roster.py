@@ -1,0 +1,76 @@
+"""The director keeps the roster: add, edit, retire; nothing is hard-deleted; bad input is a 400."""
+
+import pytest
+from django.urls import reverse
+
+from pinggu_center.models import AuditLog, Member, Role
+from tests.factories import MemberFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_director_adds_member_with_roles(org, director, client_for):
+    roles = Role.objects.filter(code__in=["mediator", "grid"])
+    response = client_for(director).post(
+        reverse("member_create", args=[org.center.pk]),
+        {"name": "刘秀英", "phone": "13912345678", "title": "调解员", "roles": [r.pk for r in roles], "joined_on": "2026-01-05"},
+    )
+    assert response.status_code == 302
+    member = Member.objects.get(name="刘秀英")
+    assert member.center == org.center
+    assert set(member.roles.values_list("code", flat=True)) == {"mediator", "grid"}
+    assert AuditLog.objects.filter(action="change", object_id=str(member.pk)).exists()
+
+
+def test_invalid_phone_is_refused_in_chinese_and_saves_nothing(org, director, client_for):
+    response = client_for(director).post(
+        reverse("member_create", args=[org.center.pk]),
+        {"name": "刘秀英", "phone": "2391234567", "roles": [Role.objects.first().pk], "joined_on": "2026-01-05"},
+    )
+    assert response.status_code == 400
+    assert "请输入有效的手机号码" in response.content.decode()
+    assert not Member.objects.filter(name="刘秀英").exists()
+
+
+def test_director_edits_member(org, director, client_for):
+    member = MemberFactory(center=org.center, role_codes=["committee"])
+    response = client_for(director).post(
+        reverse("member_edit", args=[member.pk]),
+        {"name": "改名", "phone": member.phone, "title": "", "roles": [Role.objects.get(code="lawyer").pk], "joined_on": "2026-01-01"},
+    )
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.name == "改名"
+    assert list(member.roles.values_list("code", flat=True)) == ["lawyer"]
+
+
+def test_retire_keeps_the_row(org, director, client_for):
+    member = MemberFactory(center=org.center, joined_on="2025-01-01")
+    client = client_for(director)
+    assert client.post(reverse("member_retire", args=[member.pk]), {"retired_on": "2026-11-01"}).status_code == 302
+    member.refresh_from_db()
+    assert str(member.retired_on) == "2026-11-01"
+    assert Member.objects.active().filter(pk=member.pk).count() == 0
+    # Retiring twice is refused with a message, not a 500.
+    response = client.post(reverse("member_retire", args=[member.pk]), {"retired_on": "2026-11-02"}, follow=True)
+    assert "已于" in response.content.decode()
+
+
+def test_cadre_cannot_change_roster(org, cadre, client_for):
+    response = client_for(cadre).post(
+        reverse("member_create", args=[org.center.pk]),
+        {"name": "某人", "phone": "13912345678", "roles": [Role.objects.first().pk], "joined_on": "2026-01-05"},
+        follow=True,
+    )
+    assert "只有中心主任或上级可以维护成员名册" in response.content.decode()
+    assert not Member.objects.filter(name="某人").exists()
+
+
+def test_roster_query_count_does_not_grow(org, director, client_for, django_assert_max_num_queries):
+    client = client_for(director)
+    MemberFactory.create_batch(3, center=org.center, role_codes=["grid"])
+    with django_assert_max_num_queries(12) as few:
+        client.get(reverse("center_roster", args=[org.center.pk]))
+    MemberFactory.create_batch(30, center=org.center, role_codes=["grid", "committee"])
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(reverse("center_roster", args=[org.center.pk]))
