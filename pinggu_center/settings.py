@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "pinggu_center",
     "cases",
     "visits",
+    "deliberation",
+    "legal_education",
     "dashboards",
 ]
 

@@ -33,6 +33,10 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("cases/", include("cases.urls")),
     path("visits/", include("visits.urls")),
+    path("deliberation/", include("deliberation.urls")),
+    path("legal/", include("legal_education.urls")),
     path("dashboards/", include("dashboards.urls")),
+    path("api/", include("cases.api_urls")),
+    path("public/", include("cases.public_urls")),
     path("admin/", admin.site.urls),
 ]
