@@ -356,3 +356,49 @@ def _send_delivery(outbox_id: int) -> None:
     from .outbox import hand_to_worker
 
     hand_to_worker(outbox_id, 0)
+
+
+# --- 七有: the seven things every center must have -------------------------------------------------
+
+from .uploads import UploadPath  # noqa: E402 - appended section; uploads imports nothing from models
+
+
+class ChecklistItem(models.TextChoices):
+    SIGN = "sign", _("一块牌子")
+    VENUE = "venue", _("一个场地")
+    RULES = "rules", _("一套制度")
+    LEDGER = "ledger", _("一个台账")
+    PLATFORM = "platform", _("一个网络平台")
+    TASK_FORCE = "task_force", _("一个工作专班")
+    CONTACT_CARD = "contact_card", _("一个便民联系卡")
+
+
+class CenterChecklistItem(models.Model):
+    """One of a center's 七有, recorded with its evidence and the date it was in place; one row per item."""
+
+    center = models.ForeignKey(
+        Center, verbose_name=_("中心"), on_delete=models.PROTECT, related_name="checklist_items"
+    )
+    item = models.CharField(_("项目"), max_length=16, choices=ChecklistItem.choices)
+    in_place_on = models.DateField(_("落实日期"))
+    evidence = models.FileField(_("佐证材料"), upload_to=UploadPath("checklist"), max_length=200)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("更新人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("更新时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("七有事项")
+        verbose_name_plural = _("七有事项")
+        ordering = ["center", "item"]
+        constraints = [
+            models.UniqueConstraint(fields=["center", "item"], name="checklist_one_row_per_item"),
+            models.CheckConstraint(
+                condition=models.Q(item__in=ChecklistItem.values), name="checklist_item_known"
+            ),
+            models.CheckConstraint(condition=~models.Q(evidence=""), name="checklist_has_evidence"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.center} · {self.get_item_display()}"
