@@ -1,1 +1,12 @@
+"""Outbox handlers of the cases app: what a committed change asks another process to do."""
 
+from typing import Any
+
+from pinggu_center.outbox import handles
+
+from . import services
+
+
+@handles("route_escalation")
+def route_escalation(payload: dict[str, Any]) -> None:
+    services.route_escalation(case_id=payload["case_id"], level=payload["level"])

@@ -235,3 +235,27 @@ if PRODUCTION:
     SECURE_CONTENT_TYPE_NOSNIFF = True
     SECURE_REFERRER_POLICY = "same-origin"
     X_FRAME_OPTIONS = "DENY"
+
+# Case deadlines (see README "Deadlines"). Working days skip public holidays and count make-up days (调休).
+CASE_RESPONSE_WORKING_DAYS = envint("CASE_RESPONSE_WORKING_DAYS", 1)
+CASE_RESOLUTION_WORKING_DAYS = {
+    "village": envint("CASE_RESOLUTION_DAYS_VILLAGE", 10),
+    "town": envint("CASE_RESOLUTION_DAYS_TOWN", 15),
+    "district": envint("CASE_RESOLUTION_DAYS_DISTRICT", 20),
+}
+# People's mediation is normally finished within one month (People's Mediation Law practice), calendar days.
+PEOPLES_MEDIATION_DAYS = envint("PEOPLES_MEDIATION_DAYS", 30)
+WHISTLE_REPORT_IN_WORKING_DAYS = envint("WHISTLE_REPORT_IN_WORKING_DAYS", 2)
+TRANSFER_FEEDBACK_WORKING_DAYS = envint("TRANSFER_FEEDBACK_WORKING_DAYS", 10)
+JUDICIAL_CONFIRMATION_DAYS = 30
+# 12345 orders keep the hotline's own clock, in hours.
+HOTLINE_DEADLINE_HOURS = {"urgent": 2, "utilities": 24, "normal": 7 * 24, "complex": 15 * 24}
+HOTLINE_UTILITY_CATEGORIES = {"water", "power", "gas", "heating"}
+# Which levels hand an overdue case up automatically (the sweep uses escalate_case, marked automatic).
+AUTO_ESCALATE_OVERDUE = {
+    "village": envbool("AUTO_ESCALATE_OVERDUE_VILLAGE", True),
+    "town": envbool("AUTO_ESCALATE_OVERDUE_TOWN", False),
+}
+DEADLINE_REMINDER_HOURS = envint("DEADLINE_REMINDER_HOURS", 24)
+DUPLICATE_WINDOW_DAYS = 30
+CELERY_BEAT_SCHEDULE["deadline-sweep"] = {"task": "cases.tasks.sweep_deadlines", "schedule": 300.0}

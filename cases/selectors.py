@@ -1,0 +1,86 @@
+"""Read queries on cases, always scoped to the user through Case.objects.visible_to."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from pinggu_center.models import User
+
+from .models import Attachment, Case, Category, Summons, Transfer
+
+
+def case_for_user(user: User, case_id: int) -> Case:
+    """A case the user may see, or 404: never a 403 that would confirm it exists."""
+    return get_object_or_404(
+        Case.objects.visible_to(user).select_related("center", "division__parent", "holder", "category", "registered_by"),
+        pk=case_id,
+    )
+
+
+def case_list(user: User) -> QuerySet[Case]:
+    return Case.objects.visible_to(user).select_related("division", "holder", "category").order_by("-registered_at", "-id")
+
+
+def case_detail_parts(case: Case) -> dict:
+    """Everything the case page shows, in a fixed number of queries."""
+    return {
+        "parties": list(case.parties.all()),
+        "events": list(case.events.select_related("actor")),
+        "sessions": list(case.sessions.all()),
+        "whistles": list(
+            case.whistles.select_related("blown_by").prefetch_related(
+                Prefetch("summonses", queryset=Summons.objects.select_related("department", "reported_by"))
+            )
+        ),
+        "transfers": list(case.transfers.select_related("department")),
+        "follow_ups": list(case.follow_ups.select_related("by")),
+        "attachments": list(case.attachments.all()),
+        "agreement": getattr(case, "agreement", None) if _has_agreement(case) else None,
+    }
+
+
+def _has_agreement(case: Case) -> bool:
+    from .models import Agreement
+
+    return Agreement.objects.filter(case=case).exists()
+
+
+def likely_duplicates(*, phones: Iterable[str], category: Category, exclude_id: int | None = None) -> QuerySet[Case]:
+    """Open cases of the same category with a party of the same phone, registered in the last 30 days."""
+    phones = [p for p in phones if p]
+    since = timezone.now() - timedelta(days=settings.DUPLICATE_WINDOW_DAYS)
+    cases = Case.objects.open().filter(
+        category=category, registered_at__gte=since, parties__phone__in=phones
+    ).distinct()
+    if exclude_id:
+        cases = cases.exclude(pk=exclude_id)
+    return cases.select_related("division").order_by("-registered_at")[:5]
+
+
+def department_summonses(user: User) -> QuerySet[Summons]:
+    """Whistles addressed to the user's department, the ones still waiting first."""
+    return (
+        Summons.objects.filter(department_id=user.department_id)
+        .select_related("whistle__case__division", "department")
+        .order_by("reported_at", "-whistle__blown_at")
+    )
+
+
+def department_transfers(user: User) -> QuerySet[Transfer]:
+    return (
+        Transfer.objects.filter(department_id=user.department_id)
+        .select_related("case__division", "department")
+        .order_by("feedback_at", "-transferred_at")
+    )
+
+
+def attachment_for_user(user: User, attachment_id: int) -> Attachment:
+    return get_object_or_404(Attachment.objects.filter(case__in=Case.objects.visible_to(user)), pk=attachment_id)
+
+

@@ -1,0 +1,109 @@
+"""What every case service shares: the domain error, the row lock with its version check, the timeline, deadlines."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pinggu_center.models import Level, Outbox, User
+
+from ..models import Case, CaseEvent
+from ..workdays import add_working_days
+
+# Kinds of event the 12345 hotline hears about (status or level changes and the follow-up result).
+HOTLINE_KINDS = {
+    CaseEvent.Kind.PATH_CHOSEN, CaseEvent.Kind.ESCALATED, CaseEvent.Kind.ROUTED, CaseEvent.Kind.TRANSFERRED,
+    CaseEvent.Kind.FEEDBACK, CaseEvent.Kind.ARCHIVED, CaseEvent.Kind.FOLLOW_UP, CaseEvent.Kind.REOPENED,
+}
+
+
+class CaseRuleError(Exception):
+    """A step the case's rules do not allow; the message is shown to the user as it is."""
+
+
+class CaseChanged(CaseRuleError):
+    """Somebody else changed the case since this user's page was drawn."""
+
+
+def lock_case(case_id: int, *, version: int | None = None) -> Case:
+    """Lock the case row for this transaction; refuse if the caller saw an older version."""
+    case = Case.objects.select_for_update().select_related("division", "holder", "center").get(pk=case_id)
+    if version is not None and case.version != version:
+        raise CaseChanged(_("此事项刚被他人更新，请刷新页面后再操作。"))
+    return case
+
+
+def save_case(case: Case, fields: list[str]) -> None:
+    case.version += 1
+    case.save(update_fields=[*fields, "version"])
+
+
+def require_actor_holds(case: Case, actor: User) -> None:
+    """Only the body holding the case at its level acts on it; others may read it."""
+    if actor.is_read_only:
+        raise CaseRuleError(_("只读账号不能办理事项。"))
+    if actor.division_id != case.holder_id or case.holder.level != case.level:
+        raise CaseRuleError(_("此事项当前不由您所在的单位办理。"))
+    if actor.role == User.Role.DEPARTMENT_STAFF:
+        raise CaseRuleError(_("职能部门通过报到和反馈参与办理。"))
+
+
+def require_open(case: Case) -> None:
+    if case.status == Case.Status.CLOSED:
+        raise CaseRuleError(_("此事项已办结。"))
+    if case.status == Case.Status.TRANSFERRED:
+        raise CaseRuleError(_("此事项已移交，正在等待接收单位反馈。"))
+
+
+def require_director(actor: User) -> None:
+    if not actor.is_director_or_above:
+        raise CaseRuleError(_("只有中心主任（或上级）可以进行此操作。"))
+
+
+def record_event(
+    case: Case,
+    kind: str,
+    *,
+    actor: User | None,
+    note: str = "",
+    from_status: str = "",
+    from_level: str = "",
+    automatic: bool = False,
+) -> CaseEvent:
+    """Append one timeline line; a hotline case also queues its progress callback in the same transaction."""
+    event = CaseEvent.objects.create(
+        case=case,
+        kind=kind,
+        actor=actor,
+        level=case.level,
+        from_status=from_status,
+        to_status=case.status if from_status else "",
+        from_level=from_level,
+        to_level=case.level if from_level else "",
+        note=note,
+        automatic=automatic,
+    )
+    if case.hotline_order_no and kind in HOTLINE_KINDS and settings.HOTLINE_CALLBACK_URL:
+        Outbox.enqueue("hotline_callback", ordering_key=f"hotline:{case.hotline_order_no}", event_id=event.pk)
+    return event
+
+
+def resolution_due(case: Case, start: datetime) -> datetime:
+    if case.hotline_reply_by and case.level == Level.VILLAGE:
+        return case.hotline_reply_by
+    if case.path == Case.Path.LEGAL and case.legal_method == Case.LegalMethod.PEOPLES:
+        return start + timedelta(days=settings.PEOPLES_MEDIATION_DAYS)
+    return add_working_days(start, settings.CASE_RESOLUTION_WORKING_DAYS[case.level])
+
+
+def response_due(start: datetime) -> datetime:
+    return add_working_days(start, settings.CASE_RESPONSE_WORKING_DAYS)
+
+
+def mark_responded(case: Case, fields: list[str]) -> None:
+    if case.responded_at is None:
+        case.responded_at = timezone.now()
+        fields.append("responded_at")

@@ -1,0 +1,230 @@
+"""Finishing with a case at a level: archive, escalate (routed by the worker), transfer; then follow-up."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pinggu_center.models import Department, Division, Level, Outbox, User
+from pinggu_center.notifications import notify_division, notify_users
+
+from ..models import Case, CaseEvent, FollowUp, Transfer
+from ..workdays import add_working_days
+from .base import (
+    CaseRuleError,
+    lock_case,
+    record_event,
+    require_actor_holds,
+    require_open,
+    resolution_due,
+    response_due,
+    save_case,
+)
+
+HOLDER_ROLES = {Level.VILLAGE: ["village_director", "village_staff"], Level.TOWN: ["town_staff"],
+                Level.DISTRICT: ["district_admin"]}
+
+
+@transaction.atomic
+def archive_case(*, case_id: int, actor: User, outcome: str, summary: str, version: int | None = None) -> Case:
+    """总结归档: close the case here with its outcome and a written summary."""
+    case = lock_case(case_id, version=version)
+    require_open(case)
+    require_actor_holds(case, actor)
+    if outcome not in Case.Outcome.values:
+        raise CaseRuleError(_("请选择办理结果。"))
+    if not summary.strip():
+        raise CaseRuleError(_("总结归档须填写总结。"))
+    from_status = case.status
+    case.status, case.closure, case.outcome = Case.Status.CLOSED, Case.Closure.ARCHIVE, outcome
+    case.summary, case.closed_at = summary.strip(), timezone.now()
+    save_case(case, ["status", "closure", "outcome", "summary", "closed_at"])
+    record_event(case, CaseEvent.Kind.ARCHIVED, actor=actor, note=f"{case.get_outcome_display()}：{case.summary}",
+                 from_status=from_status)
+    return case
+
+
+@transaction.atomic
+def escalate_case(*, case_id: int, from_level: str, actor: User | None, reason: str, automatic: bool = False,
+                  version: int | None = None) -> Case:
+    """提级上报: move an open case one level up; the worker routes it. A second call for the same level changes nothing."""
+    case = lock_case(case_id, version=version)
+    if case.level != from_level:
+        raise CaseRuleError(_("此事项已不在该层级办理。"))
+    require_open(case)
+    if actor is not None:
+        require_actor_holds(case, actor)
+    if not reason.strip():
+        raise CaseRuleError(_("提级上报须填写理由。"))
+    next_level = Level.above(case.level)
+    if next_level is None:
+        raise CaseRuleError(_("区级是最高办理层级，不能再提级上报；请归档或移交。"))
+    from_status, previous_level = case.status, case.level
+    case.level, case.status, case.closure = next_level, Case.Status.REGISTERED, Case.Closure.ESCALATE
+    save_case(case, ["level", "status", "closure"])
+    record_event(case, CaseEvent.Kind.ESCALATED, actor=actor, note=reason.strip(), from_status=from_status,
+                 from_level=previous_level, automatic=automatic)
+    Outbox.enqueue("route_escalation", case_id=case.pk, level=next_level)
+    return case
+
+
+@transaction.atomic
+def route_escalation(*, case_id: int, level: str) -> bool:
+    """Hand an escalated case to the body at its new level, set its deadlines, notify its users; once only."""
+    case = lock_case(case_id)
+    if case.level != level or case.holder.level == level:
+        return False  # already routed, or escalated further since: nothing to do
+    holder = _holder_at(case.division, level)
+    now = timezone.now()
+    case.holder, case.level_since, case.responded_at = holder, now, None
+    case.path, case.legal_method = "", ""
+    case.response_due, case.resolution_due = response_due(now), None
+    case.resolution_due = resolution_due(case, now)
+    save_case(case, ["holder", "level_since", "responded_at", "path", "legal_method", "response_due", "resolution_due"])
+    record_event(case, CaseEvent.Kind.ROUTED, actor=None, note=_("由%s接收办理") % holder.name, automatic=True)
+    notify_division(
+        holder, roles=HOLDER_ROLES[level], key=f"routed:{case.pk}:{level}", url=case.get_absolute_url(),
+        text=_("提级上报事项待办：%(number)s %(title)s") % {"number": case.number, "title": case.title},
+    )
+    return True
+
+
+def _holder_at(village: Division, level: str) -> Division:
+    if level == Level.TOWN:
+        return village.parent
+    return village.parent.parent
+
+
+def open_transfer(case: Case, *, actor: User | None, target: str, department: Department | None, reason: str,
+                  feedback_due: datetime | None = None) -> Transfer:
+    """Record a transfer on a locked case (used by transfer_case and by intake)."""
+    if target != Transfer.Target.ENFORCEMENT and department is None:
+        raise CaseRuleError(_("请选择接收部门或法院。"))
+    if not reason.strip():
+        raise CaseRuleError(_("移交处置须填写理由。"))
+    due = feedback_due or add_working_days(timezone.now(), settings.TRANSFER_FEEDBACK_WORKING_DAYS)
+    transfer = Transfer.objects.create(case=case, target=target, department=department, reason=reason.strip(),
+                                      feedback_due=due, transferred_by=actor)
+    from_status = case.status
+    case.status, case.closure = Case.Status.TRANSFERRED, Case.Closure.TRANSFER
+    save_case(case, ["status", "closure"])
+    receiver = department.name if department else transfer.get_target_display()
+    record_event(case, CaseEvent.Kind.TRANSFERRED, actor=actor, note=f"{receiver}：{reason}", from_status=from_status)
+    if department is not None:
+        notify_users(User.objects.filter(department=department, is_active=True), key=f"transfer:{transfer.pk}",
+                     text=_("移交事项待反馈：%(number)s %(title)s") % {"number": case.number, "title": case.title},
+                     url=case.get_absolute_url())
+    if target == Transfer.Target.ENFORCEMENT:
+        Outbox.enqueue("enforcement_transfer", transfer_id=transfer.pk)
+    return transfer
+
+
+@transaction.atomic
+def transfer_case(*, case_id: int, actor: User, target: str, department: Department | None, reason: str,
+                  feedback_due: datetime | None = None, version: int | None = None) -> Transfer:
+    """移交处置: hand the case to a department, a court or the enforcement platform, and wait for feedback."""
+    case = lock_case(case_id, version=version)
+    require_open(case)
+    require_actor_holds(case, actor)
+    if feedback_due is not None and feedback_due <= timezone.now():
+        raise CaseRuleError(_("反馈期限须晚于现在。"))
+    return open_transfer(case, actor=actor, target=target, department=department, reason=reason,
+                         feedback_due=feedback_due)
+
+
+@transaction.atomic
+def record_transfer_feedback(*, transfer_id: int, actor: User | None, feedback: str, reference: str = "") -> Transfer:
+    """The receiving body's feedback closes the transferred case; a repeat is refused."""
+    transfer = Transfer.objects.select_for_update().get(pk=transfer_id)
+    if actor is not None and actor.department_id != transfer.department_id:
+        raise CaseRuleError(_("只有接收部门的工作人员可以反馈。"))
+    if transfer.feedback_at is not None:
+        raise CaseRuleError(_("此移交已反馈。"))
+    if not feedback.strip():
+        raise CaseRuleError(_("请填写反馈内容。"))
+    case = lock_case(transfer.case_id)
+    if case.status != Case.Status.TRANSFERRED:
+        raise CaseRuleError(_("此事项不在等待反馈的状态。"))
+    transfer.feedback, transfer.feedback_at = feedback.strip(), timezone.now()
+    transfer.external_reference = reference or transfer.external_reference
+    transfer.save(update_fields=["feedback", "feedback_at", "external_reference"])
+    case.status, case.closed_at = Case.Status.CLOSED, timezone.now()
+    case.summary = case.summary or feedback.strip()
+    save_case(case, ["status", "closed_at", "summary"])
+    record_event(case, CaseEvent.Kind.FEEDBACK, actor=actor, note=feedback.strip(), from_status=Case.Status.TRANSFERRED)
+    return transfer
+
+
+@transaction.atomic
+def record_follow_up(*, case_id: int, actor: User, performance: str, risk: str, satisfaction: str, note: str,
+                     reopen: bool = False) -> FollowUp:
+    """回访 a closed case; an unsatisfied party may have it reopened at the level that closed it."""
+    case = lock_case(case_id)
+    if case.status != Case.Status.CLOSED:
+        raise CaseRuleError(_("事项办结后才能回访。"))
+    if actor.is_read_only or actor.division_id != case.holder_id:
+        raise CaseRuleError(_("由办结该事项的单位进行回访。"))
+    if reopen and satisfaction != FollowUp.Satisfaction.UNSATISFIED:
+        raise CaseRuleError(_("只有当事人不满意时才能重新办理。"))
+    follow_up = FollowUp.objects.create(case=case, by=actor, performance=performance, risk=risk,
+                                        satisfaction=satisfaction, note=note, reopened=reopen)
+    record_event(case, CaseEvent.Kind.FOLLOW_UP, actor=actor, note=f"{follow_up.get_satisfaction_display()}。{note}")
+    if reopen:
+        case.status, case.closure, case.outcome, case.closed_at = Case.Status.HANDLING, "", "", None
+        case.resolution_due = add_working_days(timezone.now(), settings.CASE_RESOLUTION_WORKING_DAYS[case.level])
+        save_case(case, ["status", "closure", "outcome", "closed_at", "resolution_due"])
+        record_event(case, CaseEvent.Kind.REOPENED, actor=actor, note=_("回访不满意，重新办理。"),
+                     from_status=Case.Status.CLOSED)
+    else:
+        save_case(case, [])
+    return follow_up
+
+
+@transaction.atomic
+def extend_deadline(*, case_id: int, actor: User, new_due: datetime, consent: str) -> Case:
+    """Extend the resolution deadline; only with both parties' recorded consent."""
+    case = lock_case(case_id)
+    require_open(case)
+    require_actor_holds(case, actor)
+    if not consent.strip():
+        raise CaseRuleError(_("延长期限须记录双方当事人同意的情况。"))
+    if case.resolution_due and new_due <= case.resolution_due:
+        raise CaseRuleError(_("新的期限须晚于原期限。"))
+    case.resolution_due, case.extension_consent = new_due, consent.strip()
+    case.reminded_for_due = None
+    save_case(case, ["resolution_due", "extension_consent", "reminded_for_due"])
+    record_event(case, CaseEvent.Kind.EXTENDED, actor=actor,
+                 note=_("延至 %(due)s；%(consent)s") % {"due": timezone.localtime(new_due).strftime("%Y-%m-%d"),
+                                                      "consent": consent.strip()})
+    return case
+
+
+@transaction.atomic
+def add_review_comment(*, case_id: int, actor: User, note: str) -> None:
+    """A district reviewer's comment, kept on the case's timeline."""
+    if actor.role != User.Role.DISTRICT_ADMIN:
+        raise CaseRuleError(_("只有区级管理员可以点评事项。"))
+    if not note.strip():
+        raise CaseRuleError(_("请填写点评内容。"))
+    case = lock_case(case_id)
+    record_event(case, CaseEvent.Kind.REVIEWED, actor=actor, note=note.strip())
+
+
+@transaction.atomic
+def remind_deadline(*, case_id: int) -> bool:
+    """Remind the holder once per deadline that it is near; True when a reminder was sent."""
+    case = lock_case(case_id)
+    if not case.is_open or case.resolution_due is None or case.reminded_for_due == case.resolution_due:
+        return False
+    case.reminded_for_due = case.resolution_due
+    case.save(update_fields=["reminded_for_due"])
+    due = timezone.localtime(case.resolution_due).strftime("%Y-%m-%d %H:%M")
+    record_event(case, CaseEvent.Kind.REMINDED, actor=None, automatic=True, note=_("办结期限：%s") % due)
+    notify_division(case.holder, roles=HOLDER_ROLES[case.level], key=f"due:{case.pk}:{due}",
+                    text=_("事项临近期限：%(number)s，%(due)s 前办结") % {"number": case.number, "due": due},
+                    url=case.get_absolute_url())
+    return True

@@ -1,0 +1,178 @@
+"""Registering a case (登记受理), its attachments, and the reveal of parties' full details."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pinggu_center import audit
+from pinggu_center.models import AuditLog, Center, Department, Level, User
+
+from ..models import Attachment, Case, CaseEvent, CaseSequence, Category, Party, Transfer
+from ..uploads import sniff_upload
+from .base import CaseRuleError, record_event, resolution_due, response_due
+from .closures import open_transfer
+
+
+@dataclass
+class PartyData:
+    name: str
+    role: str = Party.Role.APPLICANT
+    phone: str = ""
+    id_number: str = ""
+    address: str = ""
+
+
+@dataclass
+class HotlineOrder:
+    order_no: str
+    reply_by: datetime | None
+    request_hash: str
+
+
+@dataclass
+class Intake:
+    """What a cadre, a resident or the hotline brings; validated by the form or API before it gets here."""
+
+    source: str
+    category: Category
+    title: str
+    description: str
+    parties: Sequence[PartyData]
+    kind: str = Case.Kind.DISPUTE
+    urgency: str = Case.Urgency.NORMAL
+    occurred_on: date | None = None
+    location_text: str = ""
+    rights_informed: bool = False
+    accepted_elsewhere: bool = False
+    reserved_by_law: bool = False
+    transfer_to: Department | None = None
+    attachments: Sequence[UploadedFile] = field(default_factory=list)
+    hotline: HotlineOrder | None = None
+
+
+@transaction.atomic
+def register_case(*, center: Center, intake: Intake, actor: User | None) -> Case:
+    """Register a case at its village's center; a matter for another body or for enforcement leaves at once."""
+    if not intake.parties:
+        raise CaseRuleError(_("至少需要一名当事人。"))
+    if (intake.accepted_elsewhere or intake.reserved_by_law) and intake.transfer_to is None:
+        raise CaseRuleError(_("已由其他机关受理或依法应由其他机关处理的事项，请选择移交的部门或法院。"))
+    now = timezone.now()
+    case = Case(
+        number=next_case_number(center, now),
+        center=center,
+        division=center.division,
+        level=Level.VILLAGE,
+        holder=center.division,
+        status=Case.Status.REGISTERED,
+        source=intake.source,
+        kind=intake.kind,
+        category=intake.category,
+        title=intake.title,
+        description=intake.description,
+        occurred_on=intake.occurred_on,
+        location_text=intake.location_text,
+        urgency=intake.urgency,
+        rights_informed=intake.rights_informed,
+        accepted_elsewhere=intake.accepted_elsewhere,
+        reserved_by_law=intake.reserved_by_law,
+        registered_at=now,
+        registered_by=actor,
+        level_since=now,
+        public_token=secrets.token_hex(8),
+    )
+    if intake.hotline is not None:
+        case.hotline_order_no = intake.hotline.order_no
+        case.hotline_reply_by = intake.hotline.reply_by
+        case.hotline_request_hash = intake.hotline.request_hash
+    case.response_due = response_due(now)
+    case.resolution_due = resolution_due(case, now)
+    case.save()
+    Party.objects.bulk_create([Party(case=case, **vars(party)) for party in intake.parties])
+    add_attachments(case, intake.attachments, actor=actor)
+    record_event(case, CaseEvent.Kind.REGISTERED, actor=actor, note=_("来源：%s") % case.get_source_display())
+    _send_on_if_not_ours(case, intake, actor)
+    return case
+
+
+def _send_on_if_not_ours(case: Case, intake: Intake, actor: User | None) -> None:
+    """Enforcement-type matters go to the 三协同 chain; matters another body holds are transferred, not mediated."""
+    if intake.kind == Case.Kind.ENFORCEMENT:
+        department = intake.transfer_to or town_enforcement_body(case)
+        open_transfer(
+            case, actor=actor, target=Transfer.Target.ENFORCEMENT, department=department,
+            reason=_("执法类事项，按“三协同”机制移交综合执法。"),
+        )
+    elif intake.accepted_elsewhere or intake.reserved_by_law:
+        target = Transfer.Target.COURT if intake.transfer_to.kind == Department.Kind.COURT else Transfer.Target.DEPARTMENT
+        reason = (
+            _("法院、公安或其他机关已受理，人民调解不予受理，依法移交。")
+            if intake.accepted_elsewhere
+            else _("法律规定由其他机关处理，依法移交。")
+        )
+        open_transfer(case, actor=actor, target=target, department=intake.transfer_to, reason=reason)
+
+
+def town_enforcement_body(case: Case) -> Department | None:
+    return Department.objects.filter(
+        division=case.division.parent, kind=Department.Kind.ENFORCEMENT, active=True
+    ).first()
+
+
+def next_case_number(center: Center, now: datetime) -> str:
+    """PG-YK-2026-00042: district, town code, year, a sequence per town and year that never repeats."""
+    town = center.division.parent
+    prefix = f"PG-{town.abbr or town.code[6:9]}-{timezone.localtime(now).year}"
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                sequence, _created = CaseSequence.objects.select_for_update().get_or_create(prefix=prefix)
+                sequence.last += 1
+                sequence.save(update_fields=["last"])
+                return f"{prefix}-{sequence.last:05d}"
+        except IntegrityError:
+            continue  # two first cases of the year at once: the loser reads the row the winner made
+    raise CaseRuleError(_("事项编号生成失败，请重试。"))
+
+
+def add_attachments(case: Case, files: Iterable[UploadedFile], *, actor: User | None) -> list[Attachment]:
+    attachments = []
+    for upload in files:
+        content_type = sniff_upload(upload)
+        attachments.append(
+            Attachment.objects.create(
+                case=case,
+                file=upload,
+                original_name=upload.name[:200],
+                content_type=content_type,
+                size=upload.size,
+                uploaded_by=actor,
+            )
+        )
+    return attachments
+
+
+@transaction.atomic
+def attach_files(*, case_id: int, actor: User, files: Sequence[UploadedFile]) -> list[Attachment]:
+    """Add photos or documents to a case already registered."""
+    case = Case.objects.select_for_update().get(pk=case_id)
+    if actor.is_read_only:
+        raise CaseRuleError(_("只读账号不能上传附件。"))
+    attachments = add_attachments(case, files, actor=actor)
+    record_event(case, CaseEvent.Kind.ATTACHMENT, actor=actor, note=", ".join(a.original_name for a in attachments))
+    return attachments
+
+
+def reveal_parties(*, case: Case, actor: User, request=None) -> None:
+    """Full phones and ID numbers are for the director and above, and every reveal is logged."""
+    if not actor.is_director_or_above:
+        raise CaseRuleError(_("只有中心主任（或上级）可以查看当事人完整信息。"))
+    audit.record(AuditLog.Action.REVEAL, request=request, actor=actor, obj=case, detail=f"parties of {case.number}")

@@ -1,0 +1,183 @@
+"""Working a case: choosing the path, sessions, whistles and report-ins, agreements and judicial confirmation."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pinggu_center.models import Department, Level, User
+from pinggu_center.notifications import notify_users
+
+from ..models import Agreement, Case, CaseEvent, Session, Summons, Whistle
+from ..workdays import add_working_days
+from .base import (
+    CaseRuleError,
+    lock_case,
+    mark_responded,
+    record_event,
+    require_actor_holds,
+    require_director,
+    require_open,
+    resolution_due,
+    save_case,
+)
+
+
+@transaction.atomic
+def choose_path(
+    *, case_id: int, actor: User, path: str, legal_method: str = "", legal_basis: str = "", version: int | None = None
+) -> Case:
+    """Set how the case is worked; the joint path is the director's call."""
+    case = lock_case(case_id, version=version)
+    require_open(case)
+    require_actor_holds(case, actor)
+    if path == Case.Path.JOINT:
+        require_director(actor)
+    if path == Case.Path.LEGAL and not legal_method:
+        raise CaseRuleError(_("法治事件剖析评须选择处置方式。"))
+    if path != Case.Path.LEGAL:
+        legal_method, legal_basis = "", ""
+    from_status = case.status
+    case.path, case.legal_method, case.legal_basis = path, legal_method, legal_basis
+    case.status = Case.Status.HANDLING
+    fields = ["path", "legal_method", "legal_basis", "status"]
+    mark_responded(case, fields)
+    if path == Case.Path.LEGAL and legal_method == Case.LegalMethod.PEOPLES:
+        case.resolution_due = resolution_due(case, case.level_since)
+        fields.append("resolution_due")
+    save_case(case, fields)
+    note = case.get_path_display() + (f"（{case.get_legal_method_display()}）" if legal_method else "")
+    record_event(case, CaseEvent.Kind.PATH_CHOSEN, actor=actor, note=note, from_status=from_status)
+    return case
+
+
+@transaction.atomic
+def record_session(*, case_id: int, actor: User, held_at: datetime, place: str, mediators: str,
+                   parties_present: str, record: str, outcome: str) -> Session:
+    """Add a mediation record (调解记录) to a case being worked."""
+    case = lock_case(case_id)
+    require_open(case)
+    require_actor_holds(case, actor)
+    if not case.path:
+        raise CaseRuleError(_("请先确定办理路径，再记录调解过程。"))
+    session = Session.objects.create(
+        case=case, held_at=held_at, place=place, mediators=mediators, parties_present=parties_present,
+        record=record, outcome=outcome, recorded_by=actor,
+    )
+    fields: list[str] = []
+    mark_responded(case, fields)
+    save_case(case, fields)
+    record_event(case, CaseEvent.Kind.SESSION, actor=actor, note=f"{place}：{outcome}")
+    return session
+
+
+@transaction.atomic
+def blow_whistle(*, case_id: int, actor: User, matter: str, departments: Sequence[Department],
+                 report_in_due: datetime | None = None) -> Whistle:
+    """吹哨: summon departments to report in by a deadline; each one's staff are notified."""
+    case = lock_case(case_id)
+    require_open(case)
+    require_actor_holds(case, actor)
+    require_director(actor)
+    if case.path != Case.Path.JOINT:
+        raise CaseRuleError(_("只有“复杂矛盾联合评”路径的事项可以吹哨。"))
+    if not departments:
+        raise CaseRuleError(_("请至少选择一个被吹哨的部门。"))
+    town = case.division.parent
+    outside = [d.name for d in departments if d.division_id != town.pk and d.division.level != Level.DISTRICT]
+    if outside:
+        raise CaseRuleError(_("只能向本镇街或区级部门吹哨：%s") % "、".join(outside))
+    due = report_in_due or add_working_days(timezone.now(), settings.WHISTLE_REPORT_IN_WORKING_DAYS)
+    if due <= timezone.now():
+        raise CaseRuleError(_("报到期限须晚于现在。"))
+    whistle = Whistle.objects.create(case=case, matter=matter, report_in_due=due, blown_by=actor)
+    Summons.objects.bulk_create([Summons(whistle=whistle, department=d) for d in departments])
+    save_case(case, [])
+    record_event(case, CaseEvent.Kind.WHISTLE, actor=actor, note=_("吹哨：%s") % "、".join(d.name for d in departments))
+    staff = User.objects.filter(department__in=departments, is_active=True)
+    url = case.get_absolute_url()
+    notify_users(staff, key=f"whistle:{whistle.pk}", text=_("吹哨报到：%(number)s %(title)s") % {
+        "number": case.number, "title": case.title}, url=url)
+    return whistle
+
+
+@transaction.atomic
+def report_in(*, summons_id: int, actor: User, note: str, attended: bool) -> Summons:
+    """A summoned department reports in (报到); once only."""
+    summons = Summons.objects.select_for_update().select_related("whistle__case").get(pk=summons_id)
+    if actor.department_id != summons.department_id:
+        raise CaseRuleError(_("只有被吹哨部门的工作人员可以报到。"))
+    if summons.reported_at is not None:
+        raise CaseRuleError(_("本部门已于 %s 报到。") % timezone.localtime(summons.reported_at).strftime("%Y-%m-%d %H:%M"))
+    summons.reported_at, summons.reported_by = timezone.now(), actor
+    summons.report_note, summons.attended = note, attended
+    summons.save(update_fields=["reported_at", "reported_by", "report_note", "attended"])
+    case = lock_case(summons.whistle.case_id)
+    save_case(case, [])
+    late = _("（逾期）") if summons.is_late else ""
+    record_event(case, CaseEvent.Kind.REPORTED_IN, actor=actor, note=f"{summons.department.name}{late}：{note}")
+    return summons
+
+
+@transaction.atomic
+def rate_department(*, summons_id: int, actor: User, rating: int, comment: str) -> Summons:
+    """The director rates a summoned department's response, 1 to 5, once."""
+    summons = Summons.objects.select_for_update().select_related("whistle__case", "department").get(pk=summons_id)
+    case = lock_case(summons.whistle.case_id)
+    require_actor_holds(case, actor)
+    require_director(actor)
+    if not 1 <= rating <= 5:
+        raise CaseRuleError(_("评分须在 1 到 5 之间。"))
+    if summons.rating is not None:
+        raise CaseRuleError(_("已评价过该部门。"))
+    summons.rating, summons.rating_comment, summons.rated_at = rating, comment, timezone.now()
+    summons.save(update_fields=["rating", "rating_comment", "rated_at"])
+    save_case(case, [])
+    record_event(case, CaseEvent.Kind.RATED, actor=actor, note=f"{summons.department.name}：{rating} 分。{comment}")
+    return summons
+
+
+@transaction.atomic
+def save_agreement(*, case_id: int, actor: User, **fields) -> Agreement:
+    """Record the signed 调解协议书 of a people's mediation."""
+    case = lock_case(case_id)
+    require_open(case)
+    require_actor_holds(case, actor)
+    if not case.path:
+        raise CaseRuleError(_("请先确定办理路径。"))
+    if Agreement.objects.filter(case=case).exists():
+        raise CaseRuleError(_("此事项已有调解协议书。"))
+    if not fields.get("signatures_recorded"):
+        raise CaseRuleError(_("调解协议书须经各方当事人签名、盖章或按指印，调解员签名并加盖调解委员会印章。"))
+    agreement = Agreement.objects.create(case=case, created_by=actor, **fields)
+    save_case(case, [])
+    record_event(case, CaseEvent.Kind.AGREEMENT, actor=actor, note=_("履行期限：%s") % agreement.performance_due)
+    return agreement
+
+
+@transaction.atomic
+def record_confirmation(*, case_id: int, actor: User, applied_on: date, court: Department, result: str) -> Agreement:
+    """Judicial confirmation (司法确认): applied for within 30 days of the agreement taking effect."""
+    case = lock_case(case_id)
+    require_actor_holds(case, actor)
+    agreement = Agreement.objects.select_for_update().filter(case=case).first()
+    if agreement is None:
+        raise CaseRuleError(_("此事项没有调解协议书，无需司法确认。"))
+    if applied_on < agreement.effective_on:
+        raise CaseRuleError(_("申请日期不能早于协议生效日期。"))
+    if applied_on > agreement.effective_on + timedelta(days=settings.JUDICIAL_CONFIRMATION_DAYS):
+        raise CaseRuleError(_("已超过协议生效之日起 30 日的司法确认申请期限。"))
+    if court.kind != Department.Kind.COURT:
+        raise CaseRuleError(_("司法确认须向人民法院申请。"))
+    agreement.confirmation_applied_on, agreement.confirmation_court = applied_on, court
+    agreement.confirmation_result = result or Agreement.ConfirmationResult.PENDING
+    agreement.save(update_fields=["confirmation_applied_on", "confirmation_court", "confirmation_result"])
+    save_case(case, [])
+    record_event(case, CaseEvent.Kind.CONFIRMATION, actor=actor,
+                 note=f"{court.name}：{agreement.get_confirmation_result_display()}")
+    return agreement
