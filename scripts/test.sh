@@ -1,0 +1,233 @@
+#!/usr/bin/env bash
+# The one test command (CI runs it through .ci/run; locally: `make test`).
+#
+#   bash scripts/test.sh [pytest arguments...]
+#
+# The suite runs against a real PostgreSQL and a real Redis, and the integration
+# tests start a real Celery worker; browser tests drive Debian's Chromium. So this
+# script starts a throw-away PostgreSQL and Redis on free ports in a temporary
+# folder, points the project at them through environment variables, runs the
+# Django checks and pytest, and always removes everything again, even when a
+# step fails or the run is interrupted. It never waits for input.
+set -euo pipefail
+
+SCRIPT_NAME="test.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+cd "$REPO_ROOT"
+
+STARTED_AT=$(date +%s.%N)
+TMP_DIR=""
+PG_BIN=""
+PG_OS_USER=""   # the unprivileged account PostgreSQL runs as ("" = current user)
+PG_PORT=""
+REDIS_PORT=""
+REDIS_DIR=""
+
+elapsed() { python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.1f}')" "$1" "$(date +%s.%N)"; }
+
+# --- system packages ------------------------------------------------------------
+
+ensure_system_packages() {
+    local missing=()
+    command -v redis-server >/dev/null 2>&1 && command -v redis-cli >/dev/null 2>&1 || missing+=(redis-server)
+    [ -x /usr/bin/chromium ] || missing+=(chromium)
+    [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
+    # Chinese text must render in browser screenshots, not as empty boxes.
+    if ! { command -v fc-list >/dev/null 2>&1 && fc-list ':lang=zh' family | grep -qi 'cjk'; }; then
+        missing+=(fonts-noto-cjk)
+    fi
+    command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
+    find_postgres || missing+=(postgresql)
+    require_packages "${missing[@]}"
+    if [ -z "$PG_BIN" ]; then
+        find_postgres || die "PostgreSQL (initdb, pg_ctl, postgres, psql) still not found after installing it"
+    fi
+}
+
+# Sets PG_BIN to a folder holding initdb, pg_ctl, postgres and psql.
+# Looks on PATH, in /usr/local/bin and in Debian's /usr/lib/postgresql/<version>/bin (newest first).
+find_postgres() {
+    local candidates=() dir
+    if command -v pg_ctl >/dev/null 2>&1; then candidates+=("$(dirname "$(readlink -f "$(command -v pg_ctl)")")"); fi
+    [ -e /usr/local/bin/pg_ctl ] && candidates+=("$(dirname "$(readlink -f /usr/local/bin/pg_ctl)")")
+    while IFS= read -r dir; do candidates+=("$dir"); done < <(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r)
+    for dir in "${candidates[@]}"; do
+        if [ -x "$dir/initdb" ] && [ -x "$dir/pg_ctl" ] && [ -x "$dir/postgres" ] && [ -x "$dir/psql" ]; then
+            PG_BIN="$dir"
+            return 0
+        fi
+    done
+    return 1
+}
+
+# --- throw-away services -----------------------------------------------------------
+
+# Prints two free TCP ports on 127.0.0.1 (the OS picks them; both sockets are open at once so they differ).
+free_ports() {
+    python3 - <<'PYTHON'
+import socket
+socks = [socket.socket() for _ in range(2)]
+for s in socks:
+    s.bind(("127.0.0.1", 0))
+print(*(s.getsockname()[1] for s in socks))
+for s in socks:
+    s.close()
+PYTHON
+}
+
+# PostgreSQL refuses to run as root, so as root we run it as the `postgres` account
+# (or a dedicated system account created on first use).
+choose_pg_os_user() {
+    if ! is_root; then
+        PG_OS_USER=""
+        return
+    fi
+    if id postgres >/dev/null 2>&1; then
+        PG_OS_USER=postgres
+    else
+        PG_OS_USER=pinggu-pgtest
+        id "$PG_OS_USER" >/dev/null 2>&1 ||
+            useradd --system --no-create-home --shell /usr/sbin/nologin "$PG_OS_USER"
+    fi
+}
+
+# Run a PostgreSQL program as PG_OS_USER, from a folder that account can enter.
+as_pg_user() {
+    if [ -z "$PG_OS_USER" ]; then
+        (cd "$TMP_DIR" && "$@")
+    elif command -v runuser >/dev/null 2>&1; then
+        (cd "$TMP_DIR" && runuser -u "$PG_OS_USER" -- "$@")
+    else
+        (cd "$TMP_DIR" && su "$PG_OS_USER" -s /bin/sh -c "$(printf '%q ' "$@")")
+    fi
+}
+
+start_postgres() {
+    local pgdata="$TMP_DIR/pgdata" sockdir="$TMP_DIR/pgsock"
+    mkdir -p "$sockdir"
+    [ -z "$PG_OS_USER" ] || chown -R "$PG_OS_USER" "$TMP_DIR"
+    # Local socket: trust (only this temp folder can reach it). TCP: real password authentication.
+    as_pg_user "$PG_BIN/initdb" --pgdata="$pgdata" --username=postgres --encoding=UTF8 --no-locale \
+        --auth-local=trust --auth-host=scram-sha-256 --no-sync >"$TMP_DIR/initdb.log" 2>&1 ||
+        { cat "$TMP_DIR/initdb.log" >&2; die "initdb failed"; }
+    # The data is thrown away afterwards, so durability settings are switched off for speed.
+    as_pg_user "$PG_BIN/pg_ctl" --pgdata="$pgdata" --log="$TMP_DIR/postgres.log" --wait --timeout=60 \
+        -o "-c listen_addresses=127.0.0.1 -c port=$PG_PORT -c unix_socket_directories=$sockdir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+        start >/dev/null ||
+        { cat "$TMP_DIR/postgres.log" >&2; die "PostgreSQL did not start"; }
+    # A superuser, so pytest-django can create and drop the test database (and extensions).
+    as_pg_user "$PG_BIN/psql" --no-psqlrc --quiet -v ON_ERROR_STOP=1 --host="$sockdir" --port="$PG_PORT" \
+        --username=postgres --dbname=postgres \
+        -c "CREATE ROLE pinggu LOGIN SUPERUSER CREATEDB PASSWORD 'pinggu'" \
+        -c "CREATE DATABASE pinggu OWNER pinggu" >/dev/null
+}
+
+stop_postgres() {
+    [ -n "$TMP_DIR" ] && [ -f "$TMP_DIR/pgdata/postmaster.pid" ] || return 0
+    # Immediate mode: nothing in it is worth a clean checkpoint.
+    as_pg_user "$PG_BIN/pg_ctl" --pgdata="$TMP_DIR/pgdata" --mode=immediate --wait --timeout=30 stop >/dev/null 2>&1 || true
+}
+
+# tests/integration/conftest.py restarts Redis with the same options (from TEST_REDIS_PORT and
+# TEST_REDIS_DIR) to prove the outbox recovers; keep the two in step.
+start_redis() {
+    REDIS_DIR="$TMP_DIR/redis"
+    mkdir -p "$REDIS_DIR"
+    redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes \
+        --dir "$REDIS_DIR" --pidfile "$REDIS_DIR/redis.pid" --logfile "$REDIS_DIR/redis.log"
+    local i
+    for i in $(seq 1 100); do
+        redis-cli -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG && return 0
+        sleep 0.1
+    done
+    cat "$REDIS_DIR/redis.log" >&2 || true
+    die "Redis did not answer PING on port $REDIS_PORT"
+}
+
+stop_redis() {
+    [ -n "$REDIS_DIR" ] || return 0
+    redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
+    # A test may have left it half-way; make sure the process is gone before its folder is removed.
+    if [ -f "$REDIS_DIR/redis.pid" ]; then
+        local pid
+        pid="$(cat "$REDIS_DIR/redis.pid" 2>/dev/null || true)"
+        if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+            sleep 0.5
+            kill -9 "$pid" 2>/dev/null || true
+        fi
+    fi
+}
+
+cleanup() {
+    local status=$?
+    trap - EXIT INT TERM
+    local t0
+    t0=$(date +%s.%N)
+    stop_redis
+    stop_postgres
+    [ -n "$TMP_DIR" ] && rm -rf "$TMP_DIR"
+    [ -n "$TMP_DIR" ] && log "stopped PostgreSQL and Redis, removed $TMP_DIR ($(elapsed "$t0") s)"
+    exit "$status"
+}
+
+# --- main ----------------------------------------------------------------------------
+
+main() {
+    ensure_system_packages
+    ensure_venv requirements-dev.txt
+
+    trap cleanup EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+
+    TMP_DIR="$(mktemp -d -t pinggu-test.XXXXXX)"
+    chmod 755 "$TMP_DIR"
+    read -r PG_PORT REDIS_PORT < <(free_ports)
+    choose_pg_os_user
+    start_postgres
+    start_redis
+
+    # What the project and the tests read (see pinggu_center/settings.py and tests/*/conftest.py).
+    export DJANGO_SETTINGS_MODULE=pinggu_center.settings
+    export DATABASE_URL="postgres://pinggu:pinggu@127.0.0.1:$PG_PORT/pinggu"
+    export REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
+    export TEST_REDIS_PORT="$REDIS_PORT"
+    export TEST_REDIS_DIR="$REDIS_DIR"
+    export SECRET_KEY="test-only-secret-key-not-for-production-0123456789abcdefghijklmnop"
+    # Settings treat "DATABASE_URL set" as production unless DEBUG says otherwise; production
+    # adds an HTTPS redirect, secure-only cookies and a static manifest that only exists after
+    # collectstatic, none of which a plain-HTTP test server can satisfy. DEBUG=true selects the
+    # development profile; pytest-django still runs every test with settings.DEBUG = False.
+    export DEBUG=true
+    # Browser tests launch Debian's /usr/bin/chromium; Playwright must not look for its own download.
+    unset PLAYWRIGHT_BROWSERS_PATH
+    export PYTHONUNBUFFERED=1
+
+    local pg_version redis_version
+    pg_version="$("$PG_BIN/postgres" --version | awk '{print $3}')"
+    redis_version="$(redis-server --version | sed -n 's/.*v=\([^ ]*\).*/\1/p')"
+    log "PostgreSQL $pg_version on 127.0.0.1:$PG_PORT (as ${PG_OS_USER:-$(id -un)}, fsync off)"
+    log "Redis $redis_version on 127.0.0.1:$REDIS_PORT"
+    log "temporary folder $TMP_DIR; services ready in $(elapsed "$STARTED_AT") s"
+    log "DATABASE_URL=$DATABASE_URL REDIS_URL=$REDIS_URL"
+
+    compile_messages
+    "$PY" manage.py makemigrations --check --dry-run --verbosity 1 ||
+        die "models and migrations differ: run 'python manage.py makemigrations' and commit the result"
+    "$PY" manage.py check
+
+    local status=0
+    log "pytest $*"
+    if [ -t 0 ] && [ -z "${CI:-}" ]; then
+        "$PY" -m pytest "$@" || status=$?           # a terminal: --pdb and breakpoint() work
+    else
+        "$PY" -m pytest "$@" </dev/null || status=$? # CI: a stray breakpoint() fails instead of hanging
+    fi
+    if [ "$status" -eq 5 ]; then
+        log "pytest collected no tests; that is a failure here (wrong path or marker?)"
+    fi
+    log "pytest exit code $status; total $(elapsed "$STARTED_AT") s"
+    exit "$status"
+}
+
+main "$@"
