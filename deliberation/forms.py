@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from pinggu_center.uploads import EVIDENCE_KINDS, validate_upload
+
+from .models import CenterDocument, MajorMatter, MatterStep, Meeting, Resolution
+
+
+def _helper(label: str) -> FormHelper:
+    helper = FormHelper()
+    helper.add_input(Submit("submit", label))
+    return helper
+
+
+class MeetingForm(forms.ModelForm):
+    class Meta:
+        model = Meeting
+        fields = ["center", "kind", "title", "notice_date", "held_at", "venue", "eligible_count", "present_count", "chaired_by"]
+        widgets = {
+            "notice_date": forms.DateInput(attrs={"type": "date"}),
+            "held_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "eligible_count": forms.NumberInput(attrs={"inputmode": "numeric", "min": 1}),
+            "present_count": forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
+        }
+
+    def __init__(self, *args, centers, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["center"].queryset = centers
+        self.fields["center"].empty_label = None
+        self.helper = _helper(_("保存会议"))
+
+    def clean(self) -> dict:
+        data = super().clean()
+        eligible, present = data.get("eligible_count"), data.get("present_count")
+        if eligible is not None and present is not None and present > eligible:
+            self.add_error("present_count", _("实到人数不能多于应到人数。"))
+        notice, held = data.get("notice_date"), data.get("held_at")
+        if notice and held and notice > timezone.localdate(held):
+            self.add_error("notice_date", _("通知日期不能晚于召开日期。"))
+        return data
+
+
+class TopicForm(forms.Form):
+    title = forms.CharField(label=_("议题"), max_length=200)
+    description = forms.CharField(label=_("议题说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("添加议题"))
+
+
+class VoteForm(forms.Form):
+    votes_for = forms.IntegerField(label=_("赞成"), min_value=0, widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
+    votes_against = forms.IntegerField(label=_("反对"), min_value=0, widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
+    abstentions = forms.IntegerField(label=_("弃权"), min_value=0, widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
+    resolution_text = forms.CharField(label=_("决议内容"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("记录表决结果"))
+
+
+class MajorMatterForm(forms.ModelForm):
+    class Meta:
+        model = MajorMatter
+        fields = ["center", "title", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, centers, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["center"].queryset = centers
+        self.fields["center"].empty_label = None
+        self.helper = _helper(_("登记重大事项"))
+
+
+class AdvanceMatterForm(forms.Form):
+    step = forms.ChoiceField(label=_("步骤"), choices=MatterStep.choices)
+    done_on = forms.DateField(label=_("完成日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label=_("情况说明"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    resolution = forms.ModelChoiceField(
+        label=_("会议决议（决议步骤必填）"), queryset=Resolution.objects.none(), required=False
+    )
+
+    def __init__(self, *args, resolutions, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["resolution"].queryset = resolutions
+        self.fields["resolution"].label_from_instance = lambda r: f"{r.topic.meeting.title} · {r.topic.title}"
+        self.helper = _helper(_("记录此步骤"))
+
+
+class DocumentForm(forms.ModelForm):
+    class Meta:
+        model = CenterDocument
+        fields = ["center", "kind", "title", "adopted_on", "file"]
+        widgets = {"adopted_on": forms.DateInput(attrs={"type": "date"})}
+        help_texts = {"file": _("PDF 或图片（JPG、PNG、WEBP），不超过上传大小限制。")}
+
+    def __init__(self, *args, centers, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["center"].queryset = centers
+        self.fields["center"].empty_label = None
+        self.helper = _helper(_("上传"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        try:
+            validate_upload(upload, kinds=EVIDENCE_KINDS)
+        except ValidationError as error:
+            raise forms.ValidationError(error.messages) from None
+        return upload
