@@ -11,7 +11,9 @@ from pinggu_center.models import Level
 
 
 def _row_counts() -> dict[str, int]:
-    return {model._meta.label: model._default_manager.count() for model in apps.get_models()}
+    return {
+        model._meta.label: model._default_manager.count() for model in apps.get_models()
+    }
 
 
 def test_demo_cases_cover_the_lifecycle(db):
@@ -26,9 +28,15 @@ def test_demo_cases_cover_the_lifecycle(db):
     assert 250 <= Case.objects.count() <= 400
     assert set(Case.objects.values_list("status", flat=True)) == set(Case.Status.values)
     assert set(Case.objects.values_list("level", flat=True)) == set(Level.values)
-    assert set(Case.objects.exclude(path="").values_list("path", flat=True)) == set(Case.Path.values)
-    assert set(Case.objects.exclude(closure="").values_list("closure", flat=True)) == set(Case.Closure.values)
-    assert set(FollowUp.objects.values_list("satisfaction", flat=True)) == set(FollowUp.Satisfaction.values)
+    assert set(Case.objects.exclude(path="").values_list("path", flat=True)) == set(
+        Case.Path.values
+    )
+    assert set(
+        Case.objects.exclude(closure="").values_list("closure", flat=True)
+    ) == set(Case.Closure.values)
+    assert set(FollowUp.objects.values_list("satisfaction", flat=True)) == set(
+        FollowUp.Satisfaction.values
+    )
     assert Agreement.objects.filter(confirmation_applied_on__isnull=True).exists()
     assert Agreement.objects.filter(confirmation_applied_on__isnull=False).exists()
     assert Summons.objects.filter(reported_at__isnull=True).exists()
