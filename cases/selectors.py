@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -68,7 +68,7 @@ def department_summonses(user: User) -> QuerySet[Summons]:
     return (
         Summons.objects.filter(department_id=user.department_id)
         .select_related("whistle__case__division", "department")
-        .order_by("reported_at", "-whistle__blown_at")
+        .order_by(F("reported_at").asc(nulls_first=True), "-whistle__blown_at")
     )
 
 
@@ -76,7 +76,7 @@ def department_transfers(user: User) -> QuerySet[Transfer]:
     return (
         Transfer.objects.filter(department_id=user.department_id)
         .select_related("case__division", "department")
-        .order_by("feedback_at", "-transferred_at")
+        .order_by(F("feedback_at").asc(nulls_first=True), "-transferred_at")
     )
 
 
@@ -84,3 +84,47 @@ def attachment_for_user(user: User, attachment_id: int) -> Attachment:
     return get_object_or_404(Attachment.objects.filter(case__in=Case.objects.visible_to(user)), pk=attachment_id)
 
 
+def town_held_cases(user: User) -> QuerySet[Case]:
+    """Open cases held by the user's own division at its level (escalated to a town)."""
+    return (
+        Case.objects.visible_to(user).open()
+        .filter(holder_id=user.division_id, level=user.division.level)
+        .select_related("division", "holder", "category")
+        .order_by("resolution_due", "-id")
+    )
+
+
+def pending_transfers(user: User) -> QuerySet[Transfer]:
+    """Transfers of cases in the user's scope still waiting for feedback."""
+    return (
+        Transfer.objects.filter(case__in=Case.objects.visible_to(user), feedback_at__isnull=True)
+        .select_related("case__division", "department")
+        .order_by("feedback_due")
+    )
+
+
+def waiting_summonses(user: User) -> QuerySet[Summons]:
+    """Departments summoned by whistles this user blew that have not reported in yet."""
+    return (
+        Summons.objects.filter(whistle__blown_by=user, reported_at__isnull=True)
+        .select_related("whistle__case__division", "department")
+        .order_by("whistle__report_in_due")
+    )
+
+
+def summons_for_user(user: User, summons_id: int) -> Summons:
+    """A summons on a case the user may see, or 404."""
+    return get_object_or_404(
+        Summons.objects.filter(whistle__case__in=Case.objects.visible_to(user)).select_related(
+            "whistle__case", "department"
+        ),
+        pk=summons_id,
+    )
+
+
+def transfer_for_user(user: User, transfer_id: int) -> Transfer:
+    """A transfer on a case the user may see, or 404."""
+    return get_object_or_404(
+        Transfer.objects.filter(case__in=Case.objects.visible_to(user)).select_related("case", "department"),
+        pk=transfer_id,
+    )

@@ -1,0 +1,57 @@
+"""The ledger (台账) with its filters and Excel export, and each role's inbox."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from pinggu_center import audit
+from pinggu_center.models import AuditLog, User
+
+from .. import selectors
+from ..exports import cases_workbook
+from ..filters import CaseFilter
+
+INBOX_LIMIT = 100
+
+
+@login_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    case_filter = CaseFilter(request.GET or None, queryset=selectors.case_list(request.user))
+    page = Paginator(case_filter.qs, 25).get_page(request.GET.get("page"))
+    status = 400 if case_filter.is_bound and not case_filter.is_valid() else 200
+    return render(request, "cases/case_list.html", {"filter": case_filter, "page": page}, status=status)
+
+
+@login_required
+def case_export(request: HttpRequest) -> HttpResponse:
+    case_filter = CaseFilter(request.GET or None, queryset=selectors.case_list(request.user))
+    cases = case_filter.qs.prefetch_related("parties")
+    content, count = cases_workbook(cases)
+    query = request.GET.urlencode()[:300]
+    audit.record(AuditLog.Action.EXPORT, request=request, detail=f"cases ({count} rows) {query}")
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    name = f"cases-{timezone.localdate():%Y%m%d}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def whistle_inbox(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    context: dict = {"summonses": [], "transfers": [], "held": [], "waiting": []}
+    if user.role == User.Role.DEPARTMENT_STAFF:
+        context["summonses"] = list(selectors.department_summonses(user)[:INBOX_LIMIT])
+        context["transfers"] = list(selectors.department_transfers(user)[:INBOX_LIMIT])
+    elif user.role == User.Role.TOWN_STAFF:
+        context["held"] = list(selectors.town_held_cases(user)[:INBOX_LIMIT])
+        context["transfers"] = list(selectors.pending_transfers(user)[:INBOX_LIMIT])
+    elif user.is_director_or_above:
+        context["waiting"] = list(selectors.waiting_summonses(user)[:INBOX_LIMIT])
+        context["held"] = list(selectors.town_held_cases(user)[:INBOX_LIMIT])
+    return render(request, "cases/whistle_inbox.html", context)
