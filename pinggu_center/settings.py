@@ -202,6 +202,7 @@ else:
         "data_folder_in": str(_broker_dir),
         "data_folder_out": str(_broker_dir),
         "processed_folder": str(VAR_DIR / "celery" / "processed"),
+        "control_folder": str(VAR_DIR / "celery" / "control"),
         "store_processed": False,
     }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
@@ -259,3 +260,11 @@ AUTO_ESCALATE_OVERDUE = {
 DEADLINE_REMINDER_HOURS = envint("DEADLINE_REMINDER_HOURS", 24)
 DUPLICATE_WINDOW_DAYS = 30
 CELERY_BEAT_SCHEDULE["deadline-sweep"] = {"task": "cases.tasks.sweep_deadlines", "schedule": 300.0}
+# Visits (大走访): distinct households each visiting cadre visits per ISO week; results recorded on Monday.
+VISIT_WEEKLY_QUOTA = envint("VISIT_WEEKLY_QUOTA", 5)
+from celery.schedules import crontab  # noqa: E402 - appended section
+
+CELERY_BEAT_SCHEDULE["weekly-visit-quota"] = {
+    "task": "visits.tasks.record_weekly_quota",
+    "schedule": crontab(hour=7, minute=0, day_of_week=1),
+}

@@ -160,7 +160,10 @@ stop_redis() {
 
 cleanup() {
     local status=$?
-    trap - EXIT INT TERM
+    # Ignore further Ctrl-C / TERM (an impatient second Ctrl-C, or a wrapper forwarding the
+    # signal) so the clean-up itself always runs to the end.
+    trap '' INT TERM
+    trap - EXIT
     local t0
     t0=$(date +%s.%N)
     stop_redis

@@ -99,6 +99,31 @@ def client_for():
     return login
 
 
+def _uses_transactional_db(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    names = set(request.fixturenames)
+    return bool(
+        {"transactional_db", "live_server", "celery_worker"} & names
+        or (marker is not None and marker.kwargs.get("transaction"))
+    )
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request) -> None:
+    """Tests on a flushed (transactional) database get back the rows data migrations put there."""
+    if not _uses_transactional_db(request):
+        return
+    request.getfixturevalue("transactional_db")
+    from importlib import import_module
+
+    from django.apps import apps
+
+    for label, module in [("pinggu_center", "0002_member_roles"), ("cases", "0002_standard_categories")]:
+        migration = import_module(f"{label}.migrations.{module}")
+        adder = migration.add_roles if label == "pinggu_center" else migration.add_categories
+        adder(apps, None)
+
+
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
