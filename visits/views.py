@@ -1,1 +1,222 @@
-"""Views."""
+"""Households, visit entry, turning a visit into a case, statistics, assessment and forecast."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cases.services import CaseRuleError
+
+from . import selectors, services
+from .exports import household_workbook, statistics_workbook, xlsx_response
+from .filters import HouseholdFilter
+from .forecast import ALPHA, HORIZON_WEEKS
+from .forms import AssessmentForm, HouseholdForm, ImportForm, TurnIntoCaseForm, VisitForm
+from .imports import ImportFileError, parse_households
+from .models import Household
+from pinggu_center import audit
+from pinggu_center.models import AuditLog
+
+IMPORT_SESSION_KEY = "visits_household_import"
+
+
+def _status(form) -> int:
+    return 400 if form.is_bound and not form.is_valid() else 200
+
+
+@login_required
+def household_list(request: HttpRequest) -> HttpResponse:
+    households = Household.objects.visible_to(request.user).select_related("division").order_by("division__code", "address")
+    filterset = HouseholdFilter(request.GET, queryset=households)
+    if request.GET.get("export") == "xlsx":
+        audit.record(AuditLog.Action.EXPORT, request=request, detail=f"households {request.GET.urlencode()}"[:500])
+        return xlsx_response(household_workbook(filterset.qs), "households.xlsx")
+    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
+    return render(request, "visits/household_list.html", {"filter": filterset, "page": page})
+
+
+@login_required
+def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
+    household = selectors.get_household_for_user(request.user, household_id)
+    visits = household.visits.select_related("category", "case").prefetch_related("cadres")[:50]
+    return render(request, "visits/household_detail.html", {"household": household, "visits": visits})
+
+
+@login_required
+def household_create(request: HttpRequest) -> HttpResponse:
+    form = HouseholdForm(request.POST or None, villages=selectors.visible_villages(request.user))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            household = services.create_household(division=data.pop("division"), actor=request.user, data=data)
+        except services.VisitRuleError as error:
+            messages.error(request, str(error))
+            return redirect("visits:household_list")
+        messages.success(request, _("已登记住户。"))
+        return redirect(household.get_absolute_url())
+    return render(request, "visits/household_form.html", {"form": form}, status=_status(form))
+
+
+@login_required
+def household_import(request: HttpRequest) -> HttpResponse:
+    """GET shows the upload form; POST checks the file and keeps the good rows in the session, saving nothing."""
+    form = ImportForm(request.POST or None, request.FILES or None, villages=selectors.visible_villages(request.user))
+    if request.method == "POST" and form.is_valid():
+        division = form.cleaned_data["division"]
+        try:
+            report = parse_households(form.cleaned_data["file"], division)
+        except ImportFileError as error:
+            form.add_error("file", str(error))
+        else:
+            request.session[IMPORT_SESSION_KEY] = {"division": division.pk, "rows": report.good}
+            context = {"report": report, "division": division, "form": form}
+            return render(request, "visits/household_import.html", context, status=400 if report.bad else 200)
+    return render(request, "visits/household_import.html", {"form": form}, status=_status(form))
+
+
+@login_required
+@require_POST
+def household_import_confirm(request: HttpRequest) -> HttpResponse:
+    staged = request.session.pop(IMPORT_SESSION_KEY, None)
+    if not staged:
+        messages.error(request, _("没有待导入的住户，请重新上传。"))
+        return redirect("visits:household_import")
+    division = selectors.visible_villages(request.user).filter(pk=staged["division"]).first()
+    if division is None:
+        messages.error(request, _("没有待导入的住户，请重新上传。"))
+        return redirect("visits:household_import")
+    try:
+        count = services.import_households(division=division, actor=request.user, rows=staged["rows"])
+    except services.VisitRuleError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("已导入 %(count)s 户。") % {"count": count})
+    return redirect("visits:household_list")
+
+
+@login_required
+def visit_create(request: HttpRequest) -> HttpResponse:
+    """Find the household (GET ?q=), pick it (?household=), then record the visit; the cadre's week is shown."""
+    progress = selectors.week_progress(request.user)
+    household_id = request.GET.get("household") or request.POST.get("household")
+    if not (household_id and household_id.isdigit()):
+        keyword = request.GET.get("q", "").strip()[:50]
+        matches = selectors.search_households(request.user, keyword) if keyword else []
+        return render(request, "visits/visit_search.html", {"progress": progress, "keyword": keyword, "matches": matches})
+    household = selectors.get_household_for_user(request.user, int(household_id))
+    cadres = selectors.visiting_members().filter(center__division=household.division, retired_on__isnull=True)
+    initial = {"cadres": [progress["member"]] if progress else [], "visited_on": timezone.localdate()}
+    form = VisitForm(request.POST or None, cadres=cadres, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            visit = services.record_visit(household=household, actor=request.user, data=dict(form.cleaned_data))
+        except services.VisitRuleError as error:
+            messages.error(request, str(error))
+            return redirect("visits:visit_create")
+        messages.success(request, _("已保存走访记录。"))
+        return redirect(visit.get_absolute_url())
+    context = {"form": form, "household": household, "progress": progress}
+    return render(request, "visits/visit_form.html", context, status=_status(form))
+
+
+@login_required
+def visit_detail(request: HttpRequest, visit_id: int, case_form: TurnIntoCaseForm | None = None) -> HttpResponse:
+    visit = selectors.get_visit_for_user(request.user, visit_id)
+    case_url = None
+    if visit.case is not None:
+        try:
+            case_url = visit.case.get_absolute_url()
+        except NoReverseMatch:
+            case_url = None
+    form = case_form or TurnIntoCaseForm(initial={"category": visit.category, "title": visit.raised[:100]})
+    context = {"visit": visit, "case_form": form, "case_url": case_url}
+    return render(request, "visits/visit_detail.html", context, status=_status(form))
+
+
+@login_required
+@require_POST
+def visit_to_case(request: HttpRequest, visit_id: int) -> HttpResponse:
+    visit = selectors.get_visit_for_user(request.user, visit_id)
+    form = TurnIntoCaseForm(request.POST)
+    if not form.is_valid():
+        return visit_detail(request, visit_id, case_form=form)
+    try:
+        case = services.turn_visit_into_case(visit_id=visit.pk, actor=request.user, **form.cleaned_data)
+    except (services.VisitRuleError, CaseRuleError) as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("已转为事项 %(number)s。") % {"number": case.number})
+    return redirect(visit.get_absolute_url())
+
+
+@login_required
+def statistics(request: HttpRequest) -> HttpResponse:
+    stats = selectors.statistics(request.user)
+    if request.GET.get("export") == "xlsx":
+        audit.record(AuditLog.Action.EXPORT, request=request, detail="visit statistics")
+        return xlsx_response(statistics_workbook(stats), "visit-statistics.xlsx")
+    chart = {
+        "weeks": [row["week"].strftime("%m-%d") for row in stats.per_week],
+        "visits": [row["visits"] for row in stats.per_week],
+        "households": [row["households"] for row in stats.per_week],
+        "categories": [{"name": row["category__name"], "value": row["count"]} for row in stats.by_category],
+    }
+    villages = Paginator(stats.villages, 50).get_page(request.GET.get("page"))
+    stale = stats.stale[:50]
+    context = {"stats": stats, "chart": chart, "villages": villages, "stale": stale}
+    return render(request, "visits/statistics.html", context)
+
+
+def _period(request: HttpRequest) -> str:
+    today = timezone.localdate()
+    period = request.GET.get("period") or request.POST.get("period") or ""
+    if len(period) == 6 and period[:4].isdigit() and period[4] == "Q" and period[5] in "1234":
+        return period
+    return f"{today.year}Q{(today.month - 1) // 3 + 1}"
+
+
+@login_required
+def assessment(request: HttpRequest) -> HttpResponse:
+    period = _period(request)
+    rows = Paginator(selectors.assessment_rows(request.user, period), 50).get_page(request.GET.get("page"))
+    can_assess = request.user.is_director_or_above and not request.user.is_read_only
+    context = {"page": rows, "period": period, "can_assess": can_assess, "form": AssessmentForm()}
+    return render(request, "visits/assessment.html", context)
+
+
+@login_required
+@require_POST
+def assessment_save(request: HttpRequest, member_id: int) -> HttpResponse:
+    member = selectors.get_member_for_user(request.user, member_id)
+    period = _period(request)
+    form = AssessmentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("评分须为 0 到 100 的整数。"))
+        return redirect(f"{_assessment_url()}?period={period}")
+    try:
+        services.assess_cadre(member=member, actor=request.user, period=period, **form.cleaned_data)
+    except services.VisitRuleError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("已保存考核。"))
+    return redirect(f"{_assessment_url()}?period={period}")
+
+
+def _assessment_url() -> str:
+    return reverse("visits:assessment")
+
+
+@login_required
+def forecast(request: HttpRequest) -> HttpResponse:
+    results = selectors.forecast(request.user)
+    rising = [item for item in results if item.growth > 0][:5]
+    context = {"results": sorted(results, key=lambda item: -item.expected), "rising": rising,
+               "alpha": ALPHA, "horizon": HORIZON_WEEKS}
+    return render(request, "visits/forecast.html", context)

@@ -1,0 +1,155 @@
+"""Households (住户), visits (走访), the weekly quota results and the director's assessment of each cadre."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from pinggu_center.models import Division, Level, Member, User
+from pinggu_center.scopes import division_filter
+
+
+class Tag(models.TextChoices):
+    ELDERLY_ALONE = "elderly_alone", _("独居老人")
+    LOW_INCOME = "low_income", _("低保")
+    DISABLED = "disabled", _("残疾")
+    KEY_CONCERN = "key_concern", _("重点关注")
+    LEFT_BEHIND = "left_behind", _("留守")
+
+
+class HouseholdQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> HouseholdQuerySet:
+        return self.filter(division_filter(user, "division"))
+
+
+class Household(models.Model):
+    division = models.ForeignKey(
+        Division,
+        verbose_name=_("村/社区"),
+        on_delete=models.PROTECT,
+        related_name="households",
+        limit_choices_to={"level": Level.VILLAGE},
+    )
+    address = models.CharField(_("住址"), max_length=200)
+    head_name = models.CharField(_("户主"), max_length=50)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    members_count = models.PositiveSmallIntegerField(_("家庭人口"), default=1)
+    # A list of Tag values; JSON so the SQLite development database holds it too.
+    tags = models.JSONField(_("关注标签"), default=list, blank=True)
+    created_at = models.DateTimeField(_("登记时间"), default=timezone.now)
+
+    objects = HouseholdQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("住户")
+        verbose_name_plural = _("住户")
+        ordering = ["division", "address"]
+        constraints = [
+            models.UniqueConstraint(fields=["division", "address", "head_name"], name="household_unique_per_village"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.head_name}（{self.address}）"
+
+    def get_absolute_url(self) -> str:
+        return reverse("visits:household_detail", args=[self.pk])
+
+    def tag_labels(self) -> list[str]:
+        return [str(Tag(tag).label) for tag in self.tags if tag in Tag.values]
+
+
+class VisitQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> VisitQuerySet:
+        return self.filter(division_filter(user, "division"))
+
+
+class Visit(models.Model):
+    class Mode(models.TextChoices):
+        HOME = "home", _("入户")
+        PHONE = "phone", _("电话")
+        WECHAT = "wechat", _("微信")
+        OTHER = "other", _("其他")
+
+    household = models.ForeignKey(Household, verbose_name=_("住户"), on_delete=models.PROTECT, related_name="visits")
+    # Copied from the household so scoping and statistics never join through it.
+    division = models.ForeignKey(Division, verbose_name=_("村/社区"), on_delete=models.PROTECT, related_name="+")
+    visited_on = models.DateField(_("走访日期"), default=timezone.localdate)
+    mode = models.CharField(_("方式"), max_length=16, choices=Mode.choices, default=Mode.HOME)
+    cadres = models.ManyToManyField(Member, verbose_name=_("走访干部"), related_name="visits")
+    raised = models.TextField(_("反映民情"), blank=True)
+    category = models.ForeignKey(
+        "cases.Category", verbose_name=_("类别"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    needs_action = models.BooleanField(_("需要办理"), default=False)
+    case = models.ForeignKey(
+        "cases.Case", verbose_name=_("转办事项"), null=True, blank=True, on_delete=models.PROTECT, related_name="visits"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("登记时间"), default=timezone.now)
+
+    objects = VisitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("走访记录")
+        verbose_name_plural = _("走访记录")
+        ordering = ["-visited_on", "-pk"]
+        indexes = [models.Index(fields=["division", "visited_on"], name="visit_division_day")]
+
+    def __str__(self) -> str:
+        return f"{self.household} · {self.visited_on}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("visits:visit_detail", args=[self.pk])
+
+
+class WeeklyQuotaResult(models.Model):
+    """Last week's count for one cadre, written once by the Monday task."""
+
+    member = models.ForeignKey(Member, verbose_name=_("干部"), on_delete=models.PROTECT, related_name="quota_results")
+    week_start = models.DateField(_("周一"))
+    households_visited = models.PositiveIntegerField(_("走访户数"))
+    quota = models.PositiveIntegerField(_("应走访户数"))
+    met = models.BooleanField(_("完成"))
+    recorded_at = models.DateTimeField(_("统计时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("每周走访完成情况")
+        verbose_name_plural = _("每周走访完成情况")
+        ordering = ["-week_start", "member"]
+        constraints = [
+            models.UniqueConstraint(fields=["member", "week_start"], name="quota_result_once_per_week"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.week_start} {self.households_visited}/{self.quota}"
+
+
+class CadreAssessment(models.Model):
+    """The director's score (0–100) and comment for one cadre and one quarter, e.g. period "2026Q4"."""
+
+    member = models.ForeignKey(Member, verbose_name=_("干部"), on_delete=models.PROTECT, related_name="assessments")
+    period = models.CharField(_("考核期"), max_length=7)
+    score = models.PositiveSmallIntegerField(_("评分"), validators=[MaxValueValidator(100)])
+    comment = models.CharField(_("评语"), max_length=500, blank=True)
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("考核人"), on_delete=models.PROTECT, related_name="+"
+    )
+    assessed_at = models.DateTimeField(_("考核时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("干部考核")
+        verbose_name_plural = _("干部考核")
+        ordering = ["-period", "member"]
+        constraints = [
+            models.UniqueConstraint(fields=["member", "period"], name="assessment_once_per_period"),
+            models.CheckConstraint(condition=models.Q(score__lte=100), name="assessment_score_at_most_100"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.period} {self.score}"

@@ -1,0 +1,196 @@
+"""Reads of the visit system: scoped lookups (404 outside scope), quota counts, statistics, assessment rows."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, TruncWeek
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from pinggu_center.models import Division, Level, Member, User
+from pinggu_center.scopes import division_filter, visible_centers
+
+from .forecast import forecast_categories
+from .models import CadreAssessment, Household, Visit, WeeklyQuotaResult
+
+STATS_WEEKS = 12
+
+
+def week_start_of(day: date) -> date:
+    """The Monday of the ISO week holding `day` (dates are already local to Asia/Shanghai)."""
+    return day - timedelta(days=day.weekday())
+
+
+def get_household_for_user(user: User, household_id: int) -> Household:
+    return get_object_or_404(Household.objects.visible_to(user).select_related("division"), pk=household_id)
+
+
+def get_visit_for_user(user: User, visit_id: int) -> Visit:
+    visits = Visit.objects.visible_to(user).select_related("household", "division", "category", "case", "recorded_by")
+    return get_object_or_404(visits.prefetch_related("cadres"), pk=visit_id)
+
+
+def get_member_for_user(user: User, member_id: int) -> Member:
+    return get_object_or_404(Member.objects.filter(center__in=visible_centers(user)), pk=member_id)
+
+
+def visits_for_case(case) -> QuerySet[Visit]:
+    """The visits a case was raised from (a case knows nothing of visits; this is the way back)."""
+    return case.visits.select_related("household").order_by("-visited_on")
+
+
+def visible_villages(user: User) -> QuerySet[Division]:
+    return Division.objects.filter(division_filter(user, "pk"), level=Level.VILLAGE).order_by("code")
+
+
+def visiting_members() -> QuerySet[Member]:
+    """Members holding at least one role with visits_households=True (委员, 党员代表, 村民代表, 下沉/包村干部)."""
+    through = Member.roles.through.objects.filter(role__visits_households=True)
+    return Member.objects.filter(pk__in=through.values("member_id"))
+
+
+def prorated_quota(member: Member, week_start: date, quota: int | None = None) -> int:
+    """The week's quota for a member.
+
+    A cadre who joined mid-week is prorated, not exempt: the quota is scaled by the days of the
+    week they were on the roster and rounded up, so joining on Thursday (4 days) asks ceil(5×4/7)=3
+    households and joining on Sunday still asks one. Joining on or before Monday owes the full quota.
+    """
+    quota = settings.VISIT_WEEKLY_QUOTA if quota is None else quota
+    days = 7 - max((member.joined_on - week_start).days, 0)
+    return math.ceil(quota * max(days, 0) / 7)
+
+
+def households_visited(week_start: date) -> Count:
+    week_end = week_start + timedelta(days=6)
+    return Count("visits__household", filter=Q(visits__visited_on__range=(week_start, week_end)), distinct=True)
+
+
+def quota_counts(week_start: date) -> QuerySet[Member]:
+    """Every visiting cadre on the roster during the week, with the distinct households they visited in it."""
+    week_end = week_start + timedelta(days=6)
+    members = visiting_members().filter(joined_on__lte=week_end).filter(
+        Q(retired_on__isnull=True) | Q(retired_on__gte=week_start)
+    )
+    return members.select_related("center__division").annotate(visited=households_visited(week_start))
+
+
+def week_progress(user: User, today: date | None = None) -> dict | None:
+    """The signed-in cadre's distinct households this week against their quota, or None without a roster entry."""
+    member = Member.objects.filter(user=user).first()
+    if member is None:
+        return None
+    start = week_start_of(today or timezone.localdate())
+    visited = Member.objects.filter(pk=member.pk).aggregate(n=households_visited(start))["n"]
+    quota = prorated_quota(member, start)
+    return {"member": member, "week_start": start, "visited": visited, "quota": quota, "met": visited >= quota,
+            "percent": min(100, round(100 * visited / quota)) if quota else 100}
+
+
+def search_households(user: User, keyword: str, limit: int = 20) -> QuerySet[Household]:
+    households = Household.objects.visible_to(user).select_related("division")
+    if keyword:
+        households = households.filter(Q(head_name__contains=keyword) | Q(address__contains=keyword))
+    return households.order_by("address")[:limit]
+
+
+@dataclass
+class Statistics:
+    per_week: list[dict]
+    coverage: dict
+    by_category: list[dict]
+    villages: QuerySet
+    stale: QuerySet
+
+
+def statistics(user: User, today: date | None = None) -> Statistics:
+    """Visit statistics over the user's scope; every number is one SQL aggregate, whatever the row count."""
+    today = today or timezone.localdate()
+    since = week_start_of(today) - timedelta(weeks=STATS_WEEKS - 1)
+    visits = Visit.objects.visible_to(user)
+    households = Household.objects.visible_to(user)
+    per_week = list(
+        visits.filter(visited_on__gte=since).annotate(week=TruncWeek("visited_on"))
+        .values("week").annotate(visits=Count("pk"), households=Count("household", distinct=True)).order_by("week")
+    )  # fmt: skip
+    coverage = households.aggregate(
+        total=Count("pk"),
+        in_30=Count("pk", filter=Q(Exists(_recent_visit(today - timedelta(days=30))))),
+        in_90=Count("pk", filter=Q(Exists(_recent_visit(today - timedelta(days=90))))),
+    )
+    for days in (30, 90):
+        coverage[f"share_{days}"] = round(100 * coverage[f"in_{days}"] / coverage["total"], 1) if coverage["total"] else 0
+    by_category = list(
+        visits.filter(visited_on__gte=since, category__isnull=False)
+        .values("category__name").annotate(count=Count("pk")).order_by("-count", "category__name")
+    )  # fmt: skip
+    return Statistics(per_week, coverage, by_category, village_rows(user, today), stale_households(user, today))
+
+
+def _recent_visit(since: date):
+    return Visit.objects.filter(household=OuterRef("pk"), visited_on__gte=since)
+
+
+def village_rows(user: User, today: date) -> QuerySet[Division]:
+    since = today - timedelta(days=30)
+    return visible_villages(user).filter(households__isnull=False).distinct().annotate(
+        household_count=Count("households", distinct=True),
+        covered_30=Count("households", filter=Q(households__visits__visited_on__gte=since), distinct=True),
+    )
+
+
+def stale_households(user: User, today: date) -> QuerySet[Household]:
+    """Households with no visit in the last 90 days (including never visited)."""
+    return (
+        Household.objects.visible_to(user).filter(~Q(Exists(_recent_visit(today - timedelta(days=90)))))
+        .select_related("division").order_by("division__code", "address")
+    )  # fmt: skip
+
+
+def weekly_category_series(user: User, today: date | None = None, weeks: int = STATS_WEEKS) -> dict[str, list[int]]:
+    """Matters raised per category per week (oldest first, zero-filled) over the last `weeks` weeks."""
+    current = week_start_of(today or timezone.localdate())
+    starts = [current - timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
+    rows = (
+        Visit.objects.visible_to(user).filter(visited_on__gte=starts[0], category__isnull=False)
+        .annotate(week=TruncWeek("visited_on")).values("category__name", "week").annotate(count=Count("pk"))
+    )  # fmt: skip
+    series: dict[str, list[int]] = {}
+    index = {start: i for i, start in enumerate(starts)}
+    for row in rows:  # aggregated rows: at most categories × weeks
+        week = row["week"].date() if hasattr(row["week"], "date") else row["week"]
+        series.setdefault(row["category__name"], [0] * weeks)[index[week]] += row["count"]
+    return series
+
+
+def forecast(user: User, today: date | None = None):
+    return forecast_categories(weekly_category_series(user, today))
+
+
+def assessment_rows(user: User, period: str) -> QuerySet[Member]:
+    """Visiting cadres in scope with weeks met/missed, visits, cases raised, and this period's assessment."""
+    results = WeeklyQuotaResult.objects.filter(member=OuterRef("pk")).values("member")
+    visit_rows = Visit.objects.filter(cadres=OuterRef("pk")).values("cadres")
+    assessment = CadreAssessment.objects.filter(member=OuterRef("pk"), period=period)
+    return (
+        visiting_members().filter(center__in=visible_centers(user)).select_related("center")
+        .annotate(
+            weeks_met=_count(results.filter(met=True)),
+            weeks_missed=_count(results.filter(met=False)),
+            visit_count=_count(visit_rows),
+            cases_raised=_count(visit_rows.filter(case__isnull=False)),
+            score=Subquery(assessment.values("score")[:1]),
+            comment=Subquery(assessment.values("comment")[:1]),
+        )
+        .order_by("center__division__code", "name")
+    )  # fmt: skip
+
+
+def _count(rows: QuerySet) -> Coalesce:
+    return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n")[:1], output_field=IntegerField()), 0)
+
