@@ -73,3 +73,25 @@ class SummonsFactory(factory.django.DjangoModelFactory):
         model = Summons
 
     whistle = factory.SubFactory(WhistleFactory)
+
+
+def valid_id_number(first17: str = "11011719800101001") -> str:
+    """A GB 11643 ID number with the right check character."""
+    from pinggu_center.validators import id_number_check_char
+
+    return first17 + id_number_check_char(first17)
+
+
+def intake_post(category: Category, *, parties: list[dict] | None = None, **fields) -> dict:
+    """POST data for cases:case_create with one applicant unless parties are given."""
+    parties = [{"role": "applicant", "name": "张三", "phone": "13800001234"}] if parties is None else parties
+    data = {
+        "source": "reception", "category": category.pk, "kind": "dispute", "title": "邻里漏水纠纷",
+        "description": "楼上卫生间漏水，多次协商未果。", "location_text": "3 号院", "urgency": "normal",
+        "rights_informed": "on", "parties-TOTAL_FORMS": str(len(parties)), "parties-INITIAL_FORMS": "0",
+        "parties-MIN_NUM_FORMS": "1", "parties-MAX_NUM_FORMS": "20",
+    }
+    for index, party in enumerate(parties):
+        data.update({f"parties-{index}-{key}": value for key, value in party.items()})
+    data.update(fields)
+    return {key: value for key, value in data.items() if value is not None}
