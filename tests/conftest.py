@@ -9,7 +9,15 @@ from django.test import Client
 
 from pinggu_center.models import Center, Department, Division, User
 
-from .factories import PASSWORD, CenterFactory, DepartmentFactory, DistrictFactory, TownFactory, UserFactory, VillageFactory
+from .factories import (
+    PASSWORD,
+    CenterFactory,
+    DepartmentFactory,
+    DistrictFactory,
+    TownFactory,
+    UserFactory,
+    VillageFactory,
+)
 
 
 @dataclass

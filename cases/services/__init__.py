@@ -13,7 +13,15 @@ from .closures import (
     transfer_case,
 )
 from .intake import HotlineOrder, Intake, PartyData, attach_files, register_case, reveal_parties
-from .work import blow_whistle, choose_path, rate_department, record_confirmation, record_session, report_in, save_agreement
+from .work import (
+    blow_whistle,
+    choose_path,
+    rate_department,
+    record_confirmation,
+    record_session,
+    report_in,
+    save_agreement,
+)
 
 __all__ = [
     "CaseChanged", "CaseRuleError", "HotlineOrder", "Intake", "PartyData", "add_review_comment", "archive_case",

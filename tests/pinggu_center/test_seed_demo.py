@@ -7,11 +7,7 @@ from django.core.management import call_command
 
 from pinggu_center.models import Center, Department, Division, Level, User
 
-
-TOWNS = (
-    "滨河街道 兴谷街道 渔阳地区 峪口地区 马坊地区 金海湖地区 东高村镇 山东庄镇 南独乐河镇 "
-    "大华山镇 夏各庄镇 马昌营镇 王辛庄镇 大兴庄镇 刘家店镇 镇罗营镇 熊儿寨乡 黄松峪乡"
-).split()
+TOWNS = ["滨河街道", "兴谷街道", "渔阳地区", "峪口地区", "马坊地区", "金海湖地区", "东高村镇", "山东庄镇", "南独乐河镇", "大华山镇", "夏各庄镇", "马昌营镇", "王辛庄镇", "大兴庄镇", "刘家店镇", "镇罗营镇", "熊儿寨乡", "黄松峪乡"]
 
 
 def _row_counts() -> dict[str, int]:
