@@ -90,3 +90,15 @@ class OutboxAdmin(ReadOnlyAdmin):
 @admin.register(Notification)
 class NotificationAdmin(ReadOnlyAdmin):
     list_display = ["recipient", "text", "created_at", "read_at"]
+
+
+# 七有 checklist rows: changed through the center's checklist page (the service writes the audit row).
+from .models import CenterChecklistItem  # noqa: E402
+
+
+@admin.register(CenterChecklistItem)
+class CenterChecklistItemAdmin(ReadOnlyAdmin):
+    list_display = ["center", "item", "in_place_on", "updated_by", "updated_at"]
+    list_filter = ["item"]
+    search_fields = ["center__name"]
+    list_select_related = ["center", "updated_by"]

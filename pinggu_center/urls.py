@@ -40,3 +40,14 @@ urlpatterns = [
     path("public/", include("cases.public_urls")),
     path("admin/", admin.site.urls),
 ]
+
+# 七有 checklist (pinggu_center/checklist/).
+from .checklist import views as checklist_views  # noqa: E402
+
+urlpatterns += [
+    path("checklist/", checklist_views.checklist_overview, name="checklist_overview"),
+    path("checklist/export.xlsx", checklist_views.checklist_export, name="checklist_export"),
+    path("checklist/evidence/<int:item_id>/", checklist_views.checklist_evidence, name="checklist_evidence"),
+    path("centers/<int:center_id>/checklist/", checklist_views.checklist_detail, name="checklist_detail"),
+    path("centers/<int:center_id>/checklist/<str:item>/", checklist_views.checklist_item_edit, name="checklist_item_edit"),
+]
