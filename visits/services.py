@@ -67,7 +67,7 @@ def record_visit(*, household: Household, actor: User, data: dict[str, Any]) -> 
 def turn_visit_into_case(*, visit_id: int, actor: User, category: Category, title: str, rights_informed: bool) -> Case:
     """Register a case (source 走访) from a visit; a visit becomes at most one case."""
     _require_writer(actor)
-    visit = Visit.objects.select_for_update().select_related("household", "division__center").get(pk=visit_id)
+    visit = Visit.objects.select_for_update(of=("self",)).select_related("household", "division__center").get(pk=visit_id)
     if visit.case_id is not None:
         raise VisitRuleError(_("该走访已转为事项。"))
     household = visit.household

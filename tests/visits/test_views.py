@@ -1,0 +1,139 @@
+"""Visit pages: scope (404), import with bad rows, visit entry and turning it into a case, statistics query counts."""
+
+import io
+from datetime import timedelta
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.models import Case, Category
+from pinggu_center.models import AuditLog
+from tests.factories import MemberFactory
+from visits.models import CadreAssessment, Household, Visit
+from visits.selectors import visits_for_case
+
+from .factories import HouseholdFactory, VisitFactory
+
+
+def test_other_villages_household_and_visit_are_404(org, cadre, client_for):
+    household = HouseholdFactory(division=org.other_village)
+    visit = VisitFactory(household=household)
+    client = client_for(cadre)
+    assert client.get(reverse("visits:household_detail", args=[household.pk])).status_code == 404
+    assert client.get(reverse("visits:visit_detail", args=[visit.pk])).status_code == 404
+    assert client.get(reverse("visits:visit_create"), {"household": household.pk}).status_code == 404
+    assert household.head_name not in client.get(reverse("visits:household_list")).content.decode()
+
+
+def _csv(bad_rows: int, good_rows: int) -> io.BytesIO:
+    lines = ["户主,住址,电话,人口,标签"]
+    lines += [f"户主{n},{n}号,13800000000,3,低保、独居老人" for n in range(good_rows)]
+    lines += [",空户主,,2,", "李四,9号,12345,2,", "王五,10号,,2,外星人"][:bad_rows]
+    upload = io.BytesIO("\n".join(lines).encode())
+    upload.name = "households.csv"
+    return upload
+
+
+def test_import_with_bad_rows_saves_nothing_until_confirmed(org, director, client_for):
+    client = client_for(director)
+    response = client.post(reverse("visits:household_import"), {"division": org.village.pk, "file": _csv(3, 97)})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert page.count('data-testid="bad-row"') == 3
+    for reason in ("户主姓名为空。", "请输入有效的手机或固定电话号码。", "未知的关注标签“外星人”。"):
+        assert reason in page
+    assert "导入这 97 户" in page
+    assert Household.objects.count() == 0
+    client.post(reverse("visits:household_import_confirm"))
+    assert Household.objects.filter(division=org.village).count() == 97
+    assert Household.objects.get(head_name="户主0").tags == ["low_income", "elderly_alone"]
+    # The staged rows are used once.
+    assert client.post(reverse("visits:household_import_confirm")).status_code == 302
+    assert Household.objects.count() == 97
+
+
+def test_import_refuses_another_villages_division(org, director, client_for):
+    response = client_for(director).post(
+        reverse("visits:household_import"), {"division": org.other_village.pk, "file": _csv(0, 2)}
+    )
+    assert response.status_code == 400
+    assert Household.objects.count() == 0
+
+
+def test_visit_entry_shows_progress_and_turns_into_a_case(org, cadre, client_for):
+    member = MemberFactory(center=org.center, user=cadre, role_codes=["committee"], joined_on=timezone.localdate())
+    household = HouseholdFactory(division=org.village, head_name="赵大")
+    client = client_for(cadre)
+    page = client.get(reverse("visits:visit_create"), {"q": "赵"}).content.decode()
+    assert "赵大" in page and 'data-testid="week-progress"' in page
+    category = Category.objects.first()
+    response = client.post(
+        reverse("visits:visit_create") + f"?household={household.pk}",
+        {"visited_on": timezone.localdate().isoformat(), "mode": "home", "cadres": [member.pk],
+         "raised": "宅基地边界争议", "category": category.pk, "needs_action": "on"},
+    )
+    visit = Visit.objects.get()
+    assert response.status_code == 302 and list(visit.cadres.all()) == [member]
+    assert "本周已走访 1 /" in client.get(reverse("visits:visit_create")).content.decode()
+    client.post(reverse("visits:visit_to_case", args=[visit.pk]),
+                {"category": category.pk, "title": "宅基地边界", "rights_informed": "on"})
+    visit.refresh_from_db()
+    assert visit.case.source == Case.Source.VISIT
+    assert visit.case.parties.get().name == "赵大"
+    assert list(visits_for_case(visit.case)) == [visit]
+    response = client.post(reverse("visits:visit_to_case", args=[visit.pk]), {"category": category.pk, "title": "再转"})
+    assert Case.objects.count() == 1
+    assert "该走访已转为事项。" in client.get(response.url).content.decode()
+
+
+def _statistics_queries(client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("visits:statistics")).status_code == 200
+    return len(queries)
+
+
+def test_statistics_query_count_does_not_grow(org, town_user, client_for):
+    client = client_for(town_user)
+    category = Category.objects.first()
+    households = Household.objects.bulk_create(
+        [Household(division=org.village, address=f"{n}号", head_name=f"户{n}") for n in range(50)]
+    )
+    today = timezone.localdate()
+    Visit.objects.bulk_create([Visit(household=households[0], division=org.village, visited_on=today,
+                                     category=category) for _ in range(10)])
+    small = _statistics_queries(client)
+    Visit.objects.bulk_create([
+        Visit(household=households[n % 50], division=org.village, visited_on=today - timedelta(days=n % 120),
+              category=category) for n in range(1000)
+    ])
+    # session, user, notifications count, per-week, coverage, categories, villages page (+count), stale households
+    assert _statistics_queries(client) == small
+    assert client.get(reverse("visits:forecast")).status_code == 200
+
+
+def test_statistics_export_is_audited(org, director, client_for):
+    response = client_for(director).get(reverse("visits:statistics"), {"export": "xlsx"})
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert AuditLog.objects.filter(action=AuditLog.Action.EXPORT, actor=director).exists()
+
+
+def test_only_a_director_assesses(org, director, cadre, client_for):
+    member = MemberFactory(center=org.center, role_codes=["committee"])
+    url = reverse("visits:assessment_save", args=[member.pk])
+    response = client_for(cadre).post(url, {"period": "2026Q4", "score": 90}, follow=True)
+    assert "只有村书记/中心主任或上级可以考核干部。" in response.content.decode()
+    client_for(director).post(url, {"period": "2026Q4", "score": 90, "comment": "认真"})
+    client_for(director).post(url, {"period": "2026Q4", "score": 85})
+    assert CadreAssessment.objects.get().score == 85
+    assert client_for(director).post(url, {"period": "2026Q4", "score": 101}).status_code == 302
+    assert CadreAssessment.objects.get().score == 85
+    page = client_for(director).get(reverse("visits:assessment"), {"period": "2026Q4"}).content.decode()
+    assert 'data-testid="assessment-row"' in page
+
+
+def test_other_villages_member_cannot_be_assessed(org, director, client_for):
+    member = MemberFactory(center=org.other_center, role_codes=["committee"])
+    response = client_for(director).post(reverse("visits:assessment_save", args=[member.pk]), {"score": 50})
+    assert response.status_code == 404
