@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared helpers for scripts/run.sh and scripts/test.sh (sourced, not executed).
 #
 # Both scripts must work on a fresh Debian machine and on a developer's laptop,
@@ -55,8 +56,8 @@ ensure_venv() {
             python3 -m venv "$VENV"
         fi
     fi
-    local stamp="$VENV/.installed-$(basename "$requirements").sha256"
-    local wanted
+    local stamp wanted
+    stamp="$VENV/.installed-$(basename "$requirements").sha256"
     wanted="$(cat "$REPO_ROOT/requirements.txt" "$REPO_ROOT/$requirements" | sha256sum | cut -d' ' -f1)"
     if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$wanted" ]; then
         log "installing Python packages from $requirements"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2317  # the clean-up functions are reached through trap
 # Start the whole site on this machine (`make run`):
 #
 #   bash scripts/run.sh
@@ -13,7 +14,9 @@
 # commands use PostgreSQL and Redis.
 set -euo pipefail
 
+# shellcheck disable=SC2034  # read by log() in common.sh
 SCRIPT_NAME="run.sh"
+# shellcheck source=scripts/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$REPO_ROOT"
 
@@ -57,10 +60,10 @@ start_background_workers() {
 
 # Stop one background process: a polite SIGTERM (the worker finishes its current task), then SIGKILL.
 stop_process() {
-    local pid="$1" name="$2" i
+    local pid="$1" name="$2"
     [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
     kill -TERM "$pid" 2>/dev/null || true
-    for i in $(seq 1 100); do
+    for _ in $(seq 1 100); do
         kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
         sleep 0.1
     done

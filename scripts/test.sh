@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2317  # the clean-up functions are reached through trap
 # The one test command (CI runs it through .ci/run; locally: `make test`).
 #
 #   bash scripts/test.sh [pytest arguments...]
@@ -11,7 +12,9 @@
 # step fails or the run is interrupted. It never waits for input.
 set -euo pipefail
 
+# shellcheck disable=SC2034  # read by log() in common.sh
 SCRIPT_NAME="test.sh"
+# shellcheck source=scripts/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$REPO_ROOT"
 
@@ -50,7 +53,7 @@ find_postgres() {
     local candidates=() dir
     if command -v pg_ctl >/dev/null 2>&1; then candidates+=("$(dirname "$(readlink -f "$(command -v pg_ctl)")")"); fi
     [ -e /usr/local/bin/pg_ctl ] && candidates+=("$(dirname "$(readlink -f /usr/local/bin/pg_ctl)")")
-    while IFS= read -r dir; do candidates+=("$dir"); done < <(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r)
+    while IFS= read -r dir; do candidates+=("$dir"); done < <(find /usr/lib/postgresql -mindepth 2 -maxdepth 2 -name bin -type d 2>/dev/null | sort -V -r)
     for dir in "${candidates[@]}"; do
         if [ -x "$dir/initdb" ] && [ -x "$dir/pg_ctl" ] && [ -x "$dir/postgres" ] && [ -x "$dir/psql" ]; then
             PG_BIN="$dir"
@@ -135,8 +138,7 @@ start_redis() {
     mkdir -p "$REDIS_DIR"
     redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes \
         --dir "$REDIS_DIR" --pidfile "$REDIS_DIR/redis.pid" --logfile "$REDIS_DIR/redis.log"
-    local i
-    for i in $(seq 1 100); do
+    for _ in $(seq 1 100); do
         redis-cli -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG && return 0
         sleep 0.1
     done
