@@ -1,1 +1,218 @@
-"""Views."""
+"""Start pages and review pages: thin views over dashboards.selectors and dashboards.rates; all lookups scoped."""
+
+from __future__ import annotations
+
+import segno
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from pinggu_center import audit
+from pinggu_center.models import AuditLog, Division, Level, User
+from pinggu_center.scopes import visible_centers, visible_divisions
+
+from . import exports, rates, selectors
+from .forms import PeriodForm
+from .models import ExportJob
+from .tasks import build_export
+
+CONTACT_ROLES = ["director", "mediator", "lawyer"]
+
+
+def _division(user: User, division_id: int, level: str) -> Division:
+    """A division of the given level in the user's scope, or 404."""
+    return get_object_or_404(visible_divisions(user).filter(level=level).select_related("parent"), pk=division_id)
+
+
+def _period_form(request: HttpRequest) -> PeriodForm:
+    form = PeriodForm(request.GET or None)
+    if not form.is_bound:
+        form = PeriodForm({})
+    return form
+
+
+@login_required
+def village_workbench(request: HttpRequest, division_id: int | None = None) -> HttpResponse:
+    user = request.user
+    if division_id is None:
+        if user.division is None or user.division.level != Level.VILLAGE:
+            return redirect("home")
+        division_id = user.division_id
+    village = _division(user, division_id, Level.VILLAGE)
+    context = {
+        "village": village,
+        "new_cases": selectors.new_cases(village),
+        "waiting": selectors.waiting_summonses(village=village),
+        "deadlines": selectors.deadline_cases(village),
+        "confirmations": selectors.confirmations_running_out(village),
+        "follow_ups": selectors.follow_ups_due(village),
+        "cards": selectors.month_cards(village),
+        "intake_chart": selectors.monthly_intake(village),
+        "mix_chart": selectors.path_and_closure_mix(village),
+        "center_id": village.center.pk if hasattr(village, "center") else None,
+    }
+    return render(request, "dashboards/village_workbench.html", context)
+
+
+@login_required
+def cadre_home(request: HttpRequest) -> HttpResponse:
+    return render(request, "dashboards/cadre_home.html", {"recent": selectors.recent_cases_by(request.user)})
+
+
+@login_required
+def town_page(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if user.division is None or user.division.level != Level.TOWN:
+        return redirect("home")
+    town = _division(user, user.division_id, Level.TOWN)
+    period = rates.this_year()
+    villages = selectors.villages_of(town)
+    table = rates.with_rates(
+        villages, rates.rates_by(rates.cases_in(period).filter(division__parent=town), "division_id")
+    )
+    context = {
+        "town": town,
+        "period": period,
+        "inbox": selectors.escalated_inbox(town),
+        "transfers": selectors.open_transfers_to(town),
+        "whistles": selectors.whistles_to(town),
+        "table": table,
+    }
+    return render(request, "dashboards/town_page.html", context)
+
+
+@login_required
+def district_review(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_district:
+        raise Http404
+    form = _period_form(request)
+    if not form.is_valid():
+        return render(request, "dashboards/district_review.html", {"form": form}, status=400)
+    period = form.period
+    cases = rates.cases_in(period)
+    context = {
+        "form": form,
+        "period": period,
+        "total": rates.rates_total(cases),
+        "table": rates.with_rates(selectors.towns(), rates.rates_by(cases, "division__parent_id")),
+        "departments": selectors.department_ranking(period),
+    }
+    return render(request, "dashboards/district_review.html", context)
+
+
+@login_required
+def town_review(request: HttpRequest, town_id: int) -> HttpResponse:
+    town = _division(request.user, town_id, Level.TOWN)
+    form = _period_form(request)
+    if not form.is_valid():
+        return render(request, "dashboards/town_review.html", {"form": form, "town": town}, status=400)
+    period = form.period
+    cases = rates.cases_in(period).filter(division__parent=town)
+    context = {
+        "form": form,
+        "town": town,
+        "period": period,
+        "total": rates.rates_total(cases),
+        "table": rates.with_rates(selectors.villages_of(town), rates.rates_by(cases, "division_id")),
+    }
+    return render(request, "dashboards/town_review.html", context)
+
+
+@login_required
+def village_review(request: HttpRequest, village_id: int) -> HttpResponse:
+    village = _division(request.user, village_id, Level.VILLAGE)
+    form = _period_form(request)
+    if not form.is_valid():
+        return render(request, "dashboards/village_review.html", {"form": form, "village": village}, status=400)
+    period = form.period
+    page = Paginator(selectors.cases_of_village(village, period), 25).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "village": village,
+        "period": period,
+        "total": rates.rates_total(rates.cases_in(period).filter(division=village)),
+        "page": page,
+    }
+    return render(request, "dashboards/village_review.html", context)
+
+
+# --- exports ------------------------------------------------------------------------------------------
+
+
+@login_required
+def export_table(request: HttpRequest) -> HttpResponse:
+    """A small table straight to Excel, with the page's filters; audited."""
+    try:
+        spec = exports.parse(request.user, request.GET)
+    except exports.ExportError as error:
+        return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
+    content = exports.build(spec)
+    audit.record(AuditLog.Action.EXPORT, request=request, detail=str(spec.as_params()))
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{exports.filename(spec)}"'
+    return response
+
+
+@login_required
+@require_POST
+def export_job_create(request: HttpRequest) -> HttpResponse:
+    """A big table as a background job; the worker is asked only once the job row is committed."""
+    try:
+        spec = exports.parse(request.user, request.POST)
+    except exports.ExportError as error:
+        messages.error(request, str(error))
+        return redirect(request.META.get("HTTP_REFERER") or "home")
+    with transaction.atomic():
+        job = ExportJob.objects.create(user=request.user, kind=spec.kind, params=spec.as_params())
+        transaction.on_commit(lambda: build_export.delay(job.pk))
+    return redirect(job.get_absolute_url())
+
+
+def _job(request: HttpRequest, job_id: int) -> ExportJob:
+    return get_object_or_404(ExportJob, pk=job_id, user=request.user)
+
+
+@login_required
+def export_job(request: HttpRequest, job_id: int) -> HttpResponse:
+    return render(request, "dashboards/export_job.html", {"job": _job(request, job_id)})
+
+
+@login_required
+def export_job_progress(request: HttpRequest, job_id: int) -> HttpResponse:
+    return render(request, "dashboards/partials/export_progress.html", {"job": _job(request, job_id)})
+
+
+@login_required
+def export_job_download(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = _job(request, job_id)
+    if job.status != ExportJob.Status.DONE or not job.file:
+        raise Http404
+    audit.record(AuditLog.Action.EXPORT, request=request, obj=job, detail=f"download {job.file.name}")
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1])
+
+
+# --- printables -----------------------------------------------------------------------------------------
+
+
+@login_required
+def contact_card(request: HttpRequest, center_id: int) -> HttpResponse:
+    center = get_object_or_404(visible_centers(request.user), pk=center_id)
+    members = (
+        center.members.active()
+        .filter(roles__code__in=CONTACT_ROLES)
+        .prefetch_related("roles")
+        .distinct()
+        .order_by("name")
+    )
+    report_url = request.build_absolute_uri(f"/public/{center.division.code}/report/")
+    context = {
+        "center": center,
+        "members": members,
+        "report_url": report_url,
+        "qr_data_uri": segno.make(report_url, error="m").svg_data_uri(scale=5, border=2),
+    }
+    return render(request, "dashboards/contact_card.html", context)

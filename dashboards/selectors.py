@@ -1,0 +1,192 @@
+"""Read-only queries of the dashboards: what waits on a village or a town today, and the charts' figures.
+
+Every function takes an already scoped division (the views fetch it through `visible_divisions`) and
+runs a fixed number of queries whatever the amount of data; lists are cut at LIST_LIMIT rows.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Avg, Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.models import Agreement, Case, FollowUp, Summons, Transfer
+from pinggu_center.models import Department, Division, Level
+
+from .rates import Period, cases_in
+
+LIST_LIMIT = 20
+NEAR_DEADLINE = timedelta(hours=48)
+FOLLOW_UP_AFTER = timedelta(days=7)
+CONFIRMATION_WARNING_DAYS = 7
+
+
+def held_open(holder: Division) -> QuerySet[Case]:
+    return Case.objects.open().filter(holder=holder, level=holder.level)
+
+
+def new_cases(village: Division) -> list[Case]:
+    """Registered at the village and not yet given a path: to triage."""
+    cases = held_open(village).filter(status=Case.Status.REGISTERED).select_related("category")
+    return list(cases.order_by("registered_at")[:LIST_LIMIT])
+
+
+def waiting_summonses(*, village: Division | None = None, town: Division | None = None) -> list[Summons]:
+    """Departments summoned by a whistle of an open case that have not reported in yet."""
+    summonses = Summons.objects.filter(reported_at__isnull=True).exclude(whistle__case__status=Case.Status.CLOSED)
+    if village is not None:
+        summonses = summonses.filter(whistle__case__division=village)
+    if town is not None:
+        summonses = summonses.filter(department__division=town)
+    summonses = summonses.select_related("whistle__case", "department")
+    return list(summonses.order_by("whistle__report_in_due")[:LIST_LIMIT])
+
+
+def deadline_cases(holder: Division) -> list[Case]:
+    """Open cases held here whose resolution deadline is past or within 48 hours."""
+    cases = held_open(holder).filter(resolution_due__lt=timezone.now() + NEAR_DEADLINE).select_related("category")
+    return list(cases.order_by("resolution_due")[:LIST_LIMIT])
+
+
+def confirmations_running_out(village: Division) -> list[Agreement]:
+    """Agreements not yet sent for judicial confirmation whose 30-day window ends within 7 days."""
+    today = timezone.localdate()
+    window = settings.JUDICIAL_CONFIRMATION_DAYS
+    agreements = Agreement.objects.filter(
+        case__division=village,
+        confirmation_applied_on__isnull=True,
+        effective_on__gte=today - timedelta(days=window),
+        effective_on__lte=today - timedelta(days=window - CONFIRMATION_WARNING_DAYS),
+    ).select_related("case")
+    return list(agreements.order_by("effective_on")[:LIST_LIMIT])
+
+
+def follow_ups_due(holder: Division) -> list[Case]:
+    """Cases this body closed more than 7 days ago with no follow-up since they were closed."""
+    since_closed = FollowUp.objects.filter(case=OuterRef("pk"), at__gte=OuterRef("closed_at"))
+    cases = Case.objects.filter(
+        holder=holder, status=Case.Status.CLOSED, closed_at__lt=timezone.now() - FOLLOW_UP_AFTER
+    ).filter(~Exists(since_closed))
+    return list(cases.select_related("category").order_by("closed_at")[:LIST_LIMIT])
+
+
+def month_cards(village: Division) -> dict:
+    """This month's intake, closures and satisfaction (latest follow-ups made this month), in one query."""
+    start = timezone.localtime().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    in_village = Case.objects.filter(division=village)
+    return in_village.aggregate(
+        intake=Count("pk", filter=Q(registered_at__gte=start)),
+        closed=Count("pk", filter=Q(status=Case.Status.CLOSED, closed_at__gte=start)),
+        followed_up=Count("follow_ups", filter=Q(follow_ups__at__gte=start)),
+        satisfied=Count(
+            "follow_ups",
+            filter=Q(follow_ups__at__gte=start, follow_ups__satisfaction__in=["satisfied", "basically"]),
+        ),
+    )
+
+
+def monthly_intake(village: Division, months: int = 6) -> dict:
+    """Cases registered per month and category over the last `months` months, shaped for ECharts."""
+    today = timezone.localdate()
+    first = today.replace(day=1)
+    for _month in range(months - 1):
+        first = (first - timedelta(days=1)).replace(day=1)
+    rows = (
+        Case.objects.filter(division=village, registered_at__date__gte=first)
+        .annotate(month=TruncMonth("registered_at"))
+        .order_by()
+        .values("month", "category__name")
+        .annotate(n=Count("pk"))
+    )
+    labels, month = [], first
+    while month <= today:
+        labels.append(month.strftime("%Y-%m"))
+        month = (month + timedelta(days=32)).replace(day=1)
+    series: dict[str, list[int]] = {}
+    for row in rows:
+        key = row["month"].strftime("%Y-%m")  # truncated in local time
+        values = series.setdefault(row["category__name"], [0] * len(labels))
+        if key in labels:
+            values[labels.index(key)] += row["n"]
+    return {"months": labels, "series": [{"name": name, "data": data} for name, data in sorted(series.items())]}
+
+
+def path_and_closure_mix(village: Division) -> dict:
+    """How the village's cases were worked and how they ended, shaped for two pie charts."""
+    cases = Case.objects.filter(division=village).order_by()
+    paths = dict(Case.Path.choices)
+    closures = dict(Case.Closure.choices)
+    path_rows = cases.exclude(path="").values("path").annotate(n=Count("pk"))
+    closure_rows = cases.exclude(closure="").values("closure").annotate(n=Count("pk"))
+    return {
+        "titles": {"paths": str(_("办理路径")), "closures": str(_("结束方式"))},
+        "paths": [{"name": str(paths[row["path"]]), "value": row["n"]} for row in path_rows],
+        "closures": [{"name": str(closures[row["closure"]]), "value": row["n"]} for row in closure_rows],
+    }
+
+
+def recent_cases_by(user, limit: int = 15) -> list[Case]:
+    """The cases a cadre registered most recently."""
+    cases = Case.objects.visible_to(user).filter(registered_by=user).select_related("category")
+    return list(cases.order_by("-registered_at")[:limit])
+
+
+# --- the town ----------------------------------------------------------------------------------------
+
+
+def escalated_inbox(town: Division) -> list[Case]:
+    cases = held_open(town).select_related("division", "category")
+    return list(cases.order_by("resolution_due")[:LIST_LIMIT])
+
+
+def open_transfers_to(town: Division) -> list[Transfer]:
+    transfers = Transfer.objects.filter(department__division=town, feedback_at__isnull=True)
+    return list(transfers.select_related("case", "department").order_by("feedback_due")[:LIST_LIMIT])
+
+
+def whistles_to(town: Division) -> list[Summons]:
+    summonses = Summons.objects.filter(department__division=town).select_related("whistle__case", "department")
+    return list(summonses.order_by("-whistle__blown_at", "pk")[:LIST_LIMIT])
+
+
+# --- departments ---------------------------------------------------------------------------------------
+
+
+def department_ranking(period: Period, divisions: QuerySet[Division] | None = None) -> list[Department]:
+    """Departments summoned in the period: average report-in time (hours), late report-ins, average rating."""
+    start, end = period.bounds
+    in_period = Q(summonses__whistle__blown_at__gte=start, summonses__whistle__blown_at__lt=end)
+    if divisions is not None:
+        in_period &= Q(summonses__whistle__case__division__in=divisions)
+    delay = ExpressionWrapper(F("summonses__reported_at") - F("summonses__whistle__blown_at"), DurationField())
+    departments = (
+        Department.objects.annotate(
+            summoned=Count("summonses", filter=in_period),
+            reported=Count("summonses", filter=in_period & Q(summonses__reported_at__isnull=False)),
+            late=Count(
+                "summonses", filter=in_period & Q(summonses__reported_at__gt=F("summonses__whistle__report_in_due"))
+            ),
+            average_delay=Avg(delay, filter=in_period & Q(summonses__reported_at__isnull=False)),
+            average_rating=Avg("summonses__rating", filter=in_period),
+        )
+        .filter(summoned__gt=0)
+        .select_related("division")
+        .order_by(F("average_delay").asc(nulls_last=True), "name")
+    )
+    return list(departments[:100])
+
+
+def villages_of(town: Division) -> QuerySet[Division]:
+    return Division.objects.filter(parent=town, level=Level.VILLAGE).order_by("code")
+
+
+def towns() -> QuerySet[Division]:
+    return Division.objects.filter(level=Level.TOWN).order_by("code")
+
+
+def cases_of_village(village: Division, period: Period) -> QuerySet[Case]:
+    return cases_in(period).filter(division=village).select_related("category").order_by("-registered_at", "-id")

@@ -1,0 +1,47 @@
+"""Background exports: build the xlsx of one ExportJob, reporting progress; a second run changes nothing."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from django.core.files.base import ContentFile
+from django.http import Http404
+from django.utils import timezone
+
+from pinggu_center import audit
+from pinggu_center.models import AuditLog
+
+from . import exports
+from .models import ExportJob
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(acks_late=True)
+def build_export(job_id: int) -> str:
+    """Build the job's file once: only a pending job is claimed (compare-and-set), so a redelivery is harmless."""
+    claimed = ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.PENDING).update(
+        status=ExportJob.Status.RUNNING, progress=1
+    )
+    if not claimed:
+        return "already-claimed"
+    job = ExportJob.objects.select_related("user").get(pk=job_id)
+    try:
+        spec = exports.parse(job.user, job.params)
+        content = exports.build(spec, progress=lambda percent: _set_progress(job_id, percent))
+    except (exports.ExportError, Http404) as error:
+        ExportJob.objects.filter(pk=job_id).update(
+            status=ExportJob.Status.FAILED, error=str(error)[:300], finished_at=timezone.now()
+        )
+        return "failed"
+    job.file.save(exports.filename(spec), ContentFile(content), save=False)
+    ExportJob.objects.filter(pk=job_id).update(
+        file=job.file.name, status=ExportJob.Status.DONE, progress=100, finished_at=timezone.now()
+    )
+    audit.record(AuditLog.Action.EXPORT, actor=job.user, obj=job, detail=f"{job.kind} {job.params}")
+    return "done"
+
+
+def _set_progress(job_id: int, percent: int) -> None:
+    ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.RUNNING).update(progress=max(1, percent))
