@@ -10,3 +10,17 @@ from . import services
 @handles("route_escalation")
 def route_escalation(payload: dict[str, Any]) -> None:
     services.route_escalation(case_id=payload["case_id"], level=payload["level"])
+
+
+@handles("hotline_callback")
+def hotline_callback(payload: dict[str, Any]) -> None:
+    from .hotline.callbacks import deliver_hotline_callback
+
+    deliver_hotline_callback(payload)
+
+
+@handles("enforcement_transfer")
+def enforcement_transfer(payload: dict[str, Any]) -> None:
+    from .hotline.callbacks import deliver_enforcement_transfer
+
+    deliver_enforcement_transfer(payload)
