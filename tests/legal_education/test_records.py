@@ -6,7 +6,14 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from legal_education.models import ActivityPhoto, LegalActivity, LegalLiaison, LegalTeam, LiaisonTraining, VillageLegalReport
+from legal_education.models import (
+    ActivityPhoto,
+    LegalActivity,
+    LegalLiaison,
+    LegalTeam,
+    LiaisonTraining,
+    VillageLegalReport,
+)
 from legal_education.services import LegalEducationError, appoint_liaison
 from tests.factories import MemberFactory
 

@@ -55,7 +55,7 @@ def test_renewing_an_item_keeps_one_row(org, director, client_for):
     [
         (SimpleUploadedFile("evil.png", b"<svg onload=alert(1)>"), "文件类型不支持"),
         (SimpleUploadedFile("x.gif", b"GIF89a" + b"\x00" * 20), "文件类型不支持"),
-        (SimpleUploadedFile("empty.pdf", b""), "提交的文件为空"),
+        (SimpleUploadedFile("empty.pdf", b""), "所提交的是空文件"),
     ],
 )
 def test_bad_evidence_is_a_400_and_saves_nothing(org, director, client_for, upload, message):
