@@ -1,0 +1,119 @@
+"""The ledger (cases:case_list), its Excel export and the case page: filters, masking, audit, query counts."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from io import BytesIO
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from cases.models import Case, CaseEvent, Party, Summons, Whistle
+from pinggu_center.models import AuditLog, Level
+
+from .factories import CaseFactory, PartyFactory
+
+LIST = reverse("cases:case_list")
+EXPORT = reverse("cases:case_export")
+
+
+def _bulk_cases(center, count: int, **fields) -> list[Case]:
+    cases = Case.objects.bulk_create(CaseFactory.build_batch(count, center=center, **fields))
+    Party.objects.bulk_create([PartyFactory.build(case=case) for case in cases])
+    return cases
+
+
+def _whistle(case, director, departments) -> None:
+    whistle = Whistle.objects.create(case=case, matter="联合调解", blown_by=director,
+                                     report_in_due=timezone.now() + timedelta(days=1))
+    Summons.objects.bulk_create([Summons(whistle=whistle, department=d) for d in departments])
+
+
+def _count(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_list_filters_by_status_and_keyword(client_for, org, director):
+    CaseFactory(center=org.center, title="宅基地边界", status=Case.Status.REGISTERED)
+    CaseFactory(center=org.center, title="噪音扰民", status=Case.Status.HANDLING, path=Case.Path.DIRECT)
+    client = client_for(director)
+    body = client.get(LIST, {"status": "handling"}).content.decode()
+    assert "噪音扰民" in body and "宅基地边界" not in body
+    body = client.get(LIST, {"q": "宅基地"}).content.decode()
+    assert "宅基地边界" in body and "噪音扰民" not in body
+
+
+def test_overdue_and_date_filters(client_for, org, director):
+    CaseFactory(center=org.center, title="早已逾期", resolution_due=timezone.now() - timedelta(days=1))
+    CaseFactory(center=org.center, title="还在期限内")
+    client = client_for(director)
+    body = client.get(LIST, {"overdue": "yes"}).content.decode()
+    assert "早已逾期" in body and "还在期限内" not in body
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    assert "早已逾期" not in client.get(LIST, {"registered_from": tomorrow}).content.decode()
+
+
+def test_unknown_or_bad_filter_values_do_not_reach_the_orm(client_for, org, director):
+    CaseFactory(center=org.center, title="宅基地边界")
+    client = client_for(director)
+    assert client.get(LIST, {"division__parent__name": "x", "status": "nope"}).status_code == 400
+    assert "宅基地边界" in client.get(LIST, {"registered_by__password__startswith": "p"}).content.decode()
+
+
+def test_list_pages_by_25(client_for, org, director):
+    _bulk_cases(org.center, 30)
+    body = client_for(director).get(LIST).content.decode()
+    assert body.count('<tr>\n    <td class="text-nowrap"><a href') == 25
+    assert "第 1 / 2 页" in body
+
+
+def test_list_query_count_does_not_grow(client_for, org, director):
+    client = client_for(director)
+    _bulk_cases(org.center, 10)
+    small = _count(client, LIST)
+    _bulk_cases(org.center, 490, status=Case.Status.HANDLING, path=Case.Path.DIRECT)
+    assert _count(client, LIST) == small
+
+
+def test_case_page_query_count_does_not_grow(client_for, org, director):
+    client = client_for(director)
+    case = CaseFactory(center=org.center, path=Case.Path.JOINT, status=Case.Status.HANDLING)
+    PartyFactory(case=case)
+    _whistle(case, director, [org.justice_office])  # the summonses are fetched only when a whistle exists
+    _bulk_cases(org.center, 10)
+    url = case.get_absolute_url()
+    small = _count(client, url)
+    _bulk_cases(org.center, 490)
+    Party.objects.bulk_create([PartyFactory.build(case=case) for _ in range(20)])
+    CaseEvent.objects.bulk_create([CaseEvent(case=case, kind="session", level=Level.VILLAGE, note="x",
+                                             actor=director) for _ in range(100)])
+    for _ in range(3):
+        _whistle(case, director, [org.justice_office, org.enforcement])
+    assert _count(client, url) == small
+
+
+def test_export_has_the_filtered_rows_with_masked_phones(client_for, org, director):
+    handling = CaseFactory(center=org.center, title="噪音扰民", status=Case.Status.HANDLING, path=Case.Path.DIRECT)
+    PartyFactory(case=handling, name="王五", phone="13912345678")
+    CaseFactory(center=org.center, title="宅基地边界")
+    CaseFactory(center=org.other_center, title="别村的事")
+    response = client_for(director).get(EXPORT, {"status": "handling"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert len(rows) == 2  # the header and the one handling case
+    assert rows[1][0] == handling.number and "王五 139****5678" in rows[1][9]
+    assert AuditLog.objects.filter(action=AuditLog.Action.EXPORT, actor=director).count() == 1
+
+
+def test_export_query_count_does_not_grow(client_for, org, director):
+    client = client_for(director)
+    _bulk_cases(org.center, 10)
+    small = _count(client, EXPORT)
+    _bulk_cases(org.center, 490)
+    assert _count(client, EXPORT) == small
