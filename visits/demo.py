@@ -17,7 +17,14 @@ from .services import record_week_quota, turn_visit_into_case
 
 BUSY_VILLAGES = ["西凡各庄村", "周村"]
 WEEKS = 8
-RAISED = ["反映宅基地边界争议", "邻里因排水沟产生矛盾", "咨询养老保险缴费", "反映路灯不亮", "家庭赡养纠纷", "土地流转费用未结清"]
+RAISED = [
+    "反映宅基地边界争议",
+    "邻里因排水沟产生矛盾",
+    "咨询养老保险缴费",
+    "反映路灯不亮",
+    "家庭赡养纠纷",
+    "土地流转费用未结清",
+]
 
 
 def seed(*, scale: int, stdout) -> None:
@@ -39,8 +46,16 @@ def _seed_households(rng: random.Random) -> None:
         count = 30 if village.name in BUSY_VILLAGES else 8
         for n in range(1, count + 1):
             tags = rng.sample(Tag.values, k=rng.choice([0, 0, 0, 1, 1, 2]))
-            rows.append(Household(division=village, address=f"{village.name}{n}号", head_name=person_name(rng),
-                                  phone=mobile(rng), members_count=rng.randint(1, 6), tags=tags))
+            rows.append(
+                Household(
+                    division=village,
+                    address=f"{village.name}{n}号",
+                    head_name=person_name(rng),
+                    phone=mobile(rng),
+                    members_count=rng.randint(1, 6),
+                    tags=tags,
+                )
+            )
     Household.objects.bulk_create(rows, batch_size=2000)
 
 
@@ -63,20 +78,29 @@ def _seed_visits(rng: random.Random, scale: int) -> list[Visit]:
                     if day > today:
                         continue
                     raised = rng.random() < 0.3
-                    visits.append(Visit(household=household, division=village, visited_on=day,
-                                        mode=rng.choice(Visit.Mode.values), raised=rng.choice(RAISED) if raised else "",
-                                        category=rng.choice(categories) if raised and categories else None,
-                                        needs_action=raised and rng.random() < 0.3))
+                    visits.append(
+                        Visit(
+                            household=household,
+                            division=village,
+                            visited_on=day,
+                            mode=rng.choice(Visit.Mode.values),
+                            raised=rng.choice(RAISED) if raised else "",
+                            category=rng.choice(categories) if raised and categories else None,
+                            needs_action=raised and rng.random() < 0.3,
+                        )
+                    )
                     links.append(cadre)
     Visit.objects.bulk_create(visits, batch_size=2000)
     through = Visit.cadres.through
-    through.objects.bulk_create([through(visit_id=v.pk, member_id=m.pk) for v, m in zip(visits, links, strict=True)],
-                                batch_size=2000)
+    through.objects.bulk_create(
+        [through(visit_id=v.pk, member_id=m.pk) for v, m in zip(visits, links, strict=True)], batch_size=2000
+    )
     return visits
 
 
 def _seed_cases(rng: random.Random, visits: list[Visit]) -> None:
     candidates = [visit for visit in visits if visit.needs_action and visit.category_id]
     for visit in rng.sample(candidates, k=min(5, len(candidates))):
-        turn_visit_into_case(visit_id=visit.pk, actor=None, category=visit.category, title=visit.raised[:100],
-                             rights_informed=True)
+        turn_visit_into_case(
+            visit_id=visit.pk, actor=None, category=visit.category, title=visit.raised[:100], rights_informed=True
+        )

@@ -28,8 +28,16 @@ def household_workbook(households) -> Workbook:
     labels = dict(Tag.choices)
     for household in households.iterator(chunk_size=2000):
         tags = "、".join(str(labels.get(tag, tag)) for tag in household.tags)
-        sheet.append([household.division.name, household.head_name, household.address, household.phone,
-                      household.members_count, tags])
+        sheet.append(
+            [
+                household.division.name,
+                household.head_name,
+                household.address,
+                household.phone,
+                household.members_count,
+                tags,
+            ]
+        )
     return workbook
 
 

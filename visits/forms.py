@@ -36,7 +36,9 @@ class HouseholdForm(forms.ModelForm):
 
 class ImportForm(forms.Form):
     division = forms.ModelChoiceField(label=_("村/社区"), queryset=Division.objects.none())
-    file = forms.FileField(label=_("住户名单（.xlsx 或 .csv）"), help_text=_("表头：户主、住址、电话、人口、标签（以顿号分隔）"))
+    file = forms.FileField(
+        label=_("住户名单（.xlsx 或 .csv）"), help_text=_("表头：户主、住址、电话、人口、标签（以顿号分隔）")
+    )
 
     def __init__(self, *args, villages=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)

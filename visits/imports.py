@@ -43,7 +43,9 @@ def read_rows(upload) -> list[list[str]]:
             sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
         except Exception as error:  # noqa: BLE001 - any unreadable workbook is the user's file, not our bug
             raise ImportFileError(_("无法读取该 Excel 文件。")) from error
-        return [["" if cell is None else str(cell).strip() for cell in row] for row in sheet.iter_rows(values_only=True)]
+        return [
+            ["" if cell is None else str(cell).strip() for cell in row] for row in sheet.iter_rows(values_only=True)
+        ]
     raise ImportFileError(_("请上传 .xlsx 或 .csv 文件。"))
 
 
@@ -95,7 +97,9 @@ def _clean_row(raw: dict[str, str]) -> dict[str, Any]:
     if not 1 <= members_count <= 99:
         raise ValidationError(_("家庭人口须为 1 到 99 的整数。"))
     tags = []
-    for label in filter(None, (part.strip() for part in raw.get("tags", "").replace(",", "、").replace("，", "、").split("、"))):
+    for label in filter(
+        None, (part.strip() for part in raw.get("tags", "").replace(",", "、").replace("，", "、").split("、"))
+    ):
         if label not in TAG_BY_LABEL:
             raise ValidationError(_("未知的关注标签“%(label)s”。") % {"label": label})
         tags.append(TAG_BY_LABEL[label])

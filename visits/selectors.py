@@ -74,8 +74,10 @@ def households_visited(week_start: date) -> Count:
 def quota_counts(week_start: date) -> QuerySet[Member]:
     """Every visiting cadre on the roster during the week, with the distinct households they visited in it."""
     week_end = week_start + timedelta(days=6)
-    members = visiting_members().filter(joined_on__lte=week_end).filter(
-        Q(retired_on__isnull=True) | Q(retired_on__gte=week_start)
+    members = (
+        visiting_members()
+        .filter(joined_on__lte=week_end)
+        .filter(Q(retired_on__isnull=True) | Q(retired_on__gte=week_start))
     )
     return members.select_related("center__division").annotate(visited=households_visited(week_start))
 
@@ -88,8 +90,14 @@ def week_progress(user: User, today: date | None = None) -> dict | None:
     start = week_start_of(today or timezone.localdate())
     visited = Member.objects.filter(pk=member.pk).aggregate(n=households_visited(start))["n"]
     quota = prorated_quota(member, start)
-    return {"member": member, "week_start": start, "visited": visited, "quota": quota, "met": visited >= quota,
-            "percent": min(100, round(100 * visited / quota)) if quota else 100}
+    return {
+        "member": member,
+        "week_start": start,
+        "visited": visited,
+        "quota": quota,
+        "met": visited >= quota,
+        "percent": min(100, round(100 * visited / quota)) if quota else 100,
+    }
 
 
 def search_households(user: User, keyword: str, limit: int = 20) -> QuerySet[Household]:
@@ -124,7 +132,9 @@ def statistics(user: User, today: date | None = None) -> Statistics:
         in_90=Count("pk", filter=Q(Exists(_recent_visit(today - timedelta(days=90))))),
     )
     for days in (30, 90):
-        coverage[f"share_{days}"] = round(100 * coverage[f"in_{days}"] / coverage["total"], 1) if coverage["total"] else 0
+        coverage[f"share_{days}"] = (
+            round(100 * coverage[f"in_{days}"] / coverage["total"], 1) if coverage["total"] else 0
+        )
     by_category = list(
         visits.filter(visited_on__gte=since, category__isnull=False)
         .values("category__name").annotate(count=Count("pk")).order_by("-count", "category__name")
@@ -138,9 +148,14 @@ def _recent_visit(since: date):
 
 def village_rows(user: User, today: date) -> QuerySet[Division]:
     since = today - timedelta(days=30)
-    return visible_villages(user).filter(households__isnull=False).distinct().annotate(
-        household_count=Count("households", distinct=True),
-        covered_30=Count("households", filter=Q(households__visits__visited_on__gte=since), distinct=True),
+    return (
+        visible_villages(user)
+        .filter(households__isnull=False)
+        .distinct()
+        .annotate(
+            household_count=Count("households", distinct=True),
+            covered_30=Count("households", filter=Q(households__visits__visited_on__gte=since), distinct=True),
+        )
     )
 
 
@@ -193,4 +208,3 @@ def assessment_rows(user: User, period: str) -> QuerySet[Member]:
 
 def _count(rows: QuerySet) -> Coalesce:
     return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n")[:1], output_field=IntegerField()), 0)
-

@@ -46,11 +46,11 @@ def create_household(*, division: Division, actor: User, data: dict[str, Any]) -
 def import_households(*, division: Division, actor: User, rows: list[dict[str, Any]]) -> int:
     """Save the confirmed good rows of an import; rows that exist meanwhile are skipped, never duplicated."""
     _require_writer(actor)
-    created = Household.objects.bulk_create(
-        [Household(division=division, **row) for row in rows], ignore_conflicts=True
-    )
-    audit.record(AuditLog.Action.CHANGE, actor=actor, obj=division, detail=f"import {len(created)} households")
-    return len(created)
+    before = Household.objects.filter(division=division).count()
+    Household.objects.bulk_create([Household(division=division, **row) for row in rows], ignore_conflicts=True)
+    created = Household.objects.filter(division=division).count() - before
+    audit.record(AuditLog.Action.CHANGE, actor=actor, obj=division, detail=f"import {created} households")
+    return created
 
 
 @transaction.atomic
@@ -66,10 +66,14 @@ def record_visit(*, household: Household, actor: User, data: dict[str, Any]) -> 
 
 
 @transaction.atomic
-def turn_visit_into_case(*, visit_id: int, actor: User | None, category: Category, title: str, rights_informed: bool) -> Case:
+def turn_visit_into_case(
+    *, visit_id: int, actor: User | None, category: Category, title: str, rights_informed: bool
+) -> Case:
     """Register a case (source 走访) from a visit; a visit becomes at most one case."""
     _require_writer(actor)
-    visit = Visit.objects.select_for_update(of=("self",)).select_related("household", "division__center").get(pk=visit_id)
+    visit = (
+        Visit.objects.select_for_update(of=("self",)).select_related("household", "division__center").get(pk=visit_id)
+    )
     if visit.case_id is not None:
         raise VisitRuleError(_("该走访已转为事项。"))
     household = visit.household
@@ -98,8 +102,15 @@ def record_week_quota(*, week_start: date) -> int:
     rows = []
     for member in quota_counts(week_start):  # one query; one row per cadre, counted in SQL
         quota = prorated_quota(member, week_start)
-        rows.append(WeeklyQuotaResult(member=member, week_start=week_start, households_visited=member.visited,
-                                      quota=quota, met=member.visited >= quota))
+        rows.append(
+            WeeklyQuotaResult(
+                member=member,
+                week_start=week_start,
+                households_visited=member.visited,
+                quota=quota,
+                met=member.visited >= quota,
+            )
+        )
     with transaction.atomic():
         WeeklyQuotaResult.objects.bulk_create(rows, ignore_conflicts=True)
     _notify_shortfalls(week_start)
@@ -107,7 +118,9 @@ def record_week_quota(*, week_start: date) -> int:
 
 
 def _notify_shortfalls(week_start: date) -> None:
-    short = WeeklyQuotaResult.objects.filter(week_start=week_start, met=False).select_related("member__center__division")
+    short = WeeklyQuotaResult.objects.filter(week_start=week_start, met=False).select_related(
+        "member__center__division"
+    )
     by_village: dict[Division, list[str]] = defaultdict(list)
     for result in short.order_by("member__name"):
         by_village[result.member.center.division].append(
@@ -116,10 +129,13 @@ def _notify_shortfalls(week_start: date) -> None:
     week_end = week_start + timedelta(days=6)
     for village, names in by_village.items():
         text = _("%(start)s 至 %(end)s 走访未达标：%(names)s") % {
-            "start": week_start, "end": week_end, "names": "、".join(names),
+            "start": week_start,
+            "end": week_end,
+            "names": "、".join(names),
         }
-        notify_division(village, roles=["village_director"], key=f"quota:{village.pk}:{week_start.isoformat()}",
-                        text=text)
+        notify_division(
+            village, roles=["village_director"], key=f"quota:{village.pk}:{week_start.isoformat()}", text=text
+        )
 
 
 @transaction.atomic

@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cases.services import CaseRuleError
+from pinggu_center import audit
+from pinggu_center.models import AuditLog
 
 from . import selectors, services
 from .exports import household_workbook, statistics_workbook, xlsx_response
@@ -21,8 +23,6 @@ from .forecast import ALPHA, HORIZON_WEEKS
 from .forms import AssessmentForm, HouseholdForm, ImportForm, TurnIntoCaseForm, VisitForm
 from .imports import ImportFileError, parse_households
 from .models import Household
-from pinggu_center import audit
-from pinggu_center.models import AuditLog
 
 IMPORT_SESSION_KEY = "visits_household_import"
 
@@ -33,7 +33,9 @@ def _status(form) -> int:
 
 @login_required
 def household_list(request: HttpRequest) -> HttpResponse:
-    households = Household.objects.visible_to(request.user).select_related("division").order_by("division__code", "address")
+    households = (
+        Household.objects.visible_to(request.user).select_related("division").order_by("division__code", "address")
+    )
     filterset = HouseholdFilter(request.GET, queryset=households)
     if request.GET.get("export") == "xlsx":
         audit.record(AuditLog.Action.EXPORT, request=request, detail=f"households {request.GET.urlencode()}"[:500])
@@ -109,7 +111,9 @@ def visit_create(request: HttpRequest) -> HttpResponse:
     if not (household_id and household_id.isdigit()):
         keyword = request.GET.get("q", "").strip()[:50]
         matches = selectors.search_households(request.user, keyword) if keyword else []
-        return render(request, "visits/visit_search.html", {"progress": progress, "keyword": keyword, "matches": matches})
+        return render(
+            request, "visits/visit_search.html", {"progress": progress, "keyword": keyword, "matches": matches}
+        )
     household = selectors.get_household_for_user(request.user, int(household_id))
     cadres = selectors.visiting_members().filter(center__division=household.division, retired_on__isnull=True)
     initial = {"cadres": [progress["member"]] if progress else [], "visited_on": timezone.localdate()}
@@ -163,6 +167,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
         audit.record(AuditLog.Action.EXPORT, request=request, detail="visit statistics")
         return xlsx_response(statistics_workbook(stats), "visit-statistics.xlsx")
     chart = {
+        "labels": {"visits": _("走访次数"), "households": _("走访户数")},
         "weeks": [row["week"].strftime("%m-%d") for row in stats.per_week],
         "visits": [row["visits"] for row in stats.per_week],
         "households": [row["households"] for row in stats.per_week],
@@ -217,6 +222,10 @@ def _assessment_url() -> str:
 def forecast(request: HttpRequest) -> HttpResponse:
     results = selectors.forecast(request.user)
     rising = [item for item in results if item.growth > 0][:5]
-    context = {"results": sorted(results, key=lambda item: -item.expected), "rising": rising,
-               "alpha": ALPHA, "horizon": HORIZON_WEEKS}
+    context = {
+        "results": sorted(results, key=lambda item: -item.expected),
+        "rising": rising,
+        "alpha": ALPHA,
+        "horizon": HORIZON_WEEKS,
+    }
     return render(request, "visits/forecast.html", context)

@@ -8,12 +8,12 @@
   if (weekEl) {
     echarts.init(weekEl).setOption({
       tooltip: { trigger: "axis" },
-      legend: { data: ["走访次数", "走访户数"] },
+      legend: { data: [data.labels.visits, data.labels.households] },
       xAxis: { type: "category", data: data.weeks },
       yAxis: { type: "value" },
       series: [
-        { name: "走访次数", type: "bar", data: data.visits },
-        { name: "走访户数", type: "line", data: data.households }
+        { name: data.labels.visits, type: "bar", data: data.visits },
+        { name: data.labels.households, type: "line", data: data.households }
       ]
     });
   }

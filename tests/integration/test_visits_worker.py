@@ -19,8 +19,11 @@ def test_weekly_quota_task_on_a_real_worker(org, director, other_director, celer
     short = MemberFactory(center=org.center, name="王短", role_codes=["committee"], joined_on=date(2026, 1, 1))
     other = MemberFactory(center=org.other_center, role_codes=["committee"], joined_on=date(2026, 1, 1))
     for n in range(5):
-        VisitFactory(household=HouseholdFactory(division=org.other_village), visited_on=MONDAY + timedelta(days=n),
-                     cadres=[other])
+        VisitFactory(
+            household=HouseholdFactory(division=org.other_village),
+            visited_on=MONDAY + timedelta(days=n),
+            cadres=[other],
+        )
     VisitFactory(household=HouseholdFactory(division=org.village), visited_on=MONDAY, cadres=[short])
 
     record_weekly_quota.delay(MONDAY.isoformat())

@@ -71,14 +71,22 @@ def test_visit_entry_shows_progress_and_turns_into_a_case(org, cadre, client_for
     category = Category.objects.first()
     response = client.post(
         reverse("visits:visit_create") + f"?household={household.pk}",
-        {"visited_on": timezone.localdate().isoformat(), "mode": "home", "cadres": [member.pk],
-         "raised": "宅基地边界争议", "category": category.pk, "needs_action": "on"},
+        {
+            "visited_on": timezone.localdate().isoformat(),
+            "mode": "home",
+            "cadres": [member.pk],
+            "raised": "宅基地边界争议",
+            "category": category.pk,
+            "needs_action": "on",
+        },
     )
     visit = Visit.objects.get()
     assert response.status_code == 302 and list(visit.cadres.all()) == [member]
     assert "本周已走访 1 /" in client.get(reverse("visits:visit_create")).content.decode()
-    client.post(reverse("visits:visit_to_case", args=[visit.pk]),
-                {"category": category.pk, "title": "宅基地边界", "rights_informed": "on"})
+    client.post(
+        reverse("visits:visit_to_case", args=[visit.pk]),
+        {"category": category.pk, "title": "宅基地边界", "rights_informed": "on"},
+    )
     visit.refresh_from_db()
     assert visit.case.source == Case.Source.VISIT
     assert visit.case.parties.get().name == "赵大"
@@ -101,13 +109,21 @@ def test_statistics_query_count_does_not_grow(org, town_user, client_for):
         [Household(division=org.village, address=f"{n}号", head_name=f"户{n}") for n in range(50)]
     )
     today = timezone.localdate()
-    Visit.objects.bulk_create([Visit(household=households[0], division=org.village, visited_on=today,
-                                     category=category) for _ in range(10)])
+    Visit.objects.bulk_create(
+        [Visit(household=households[0], division=org.village, visited_on=today, category=category) for _ in range(10)]
+    )
     small = _statistics_queries(client)
-    Visit.objects.bulk_create([
-        Visit(household=households[n % 50], division=org.village, visited_on=today - timedelta(days=n % 120),
-              category=category) for n in range(1000)
-    ])
+    Visit.objects.bulk_create(
+        [
+            Visit(
+                household=households[n % 50],
+                division=org.village,
+                visited_on=today - timedelta(days=n % 120),
+                category=category,
+            )
+            for n in range(1000)
+        ]
+    )
     # session, user, notifications count, per-week, coverage, categories, villages page (+count), stale households
     assert _statistics_queries(client) == small
     assert client.get(reverse("visits:forecast")).status_code == 200
@@ -137,3 +153,53 @@ def test_other_villages_member_cannot_be_assessed(org, director, client_for):
     member = MemberFactory(center=org.other_center, role_codes=["committee"])
     response = client_for(director).post(reverse("visits:assessment_save", args=[member.pk]), {"score": 50})
     assert response.status_code == 404
+
+
+def _list_queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_household_list_query_count_does_not_grow(org, director, client_for):
+    client = client_for(director)
+    url = reverse("visits:household_list")
+    HouseholdFactory(division=org.village)
+    small = _list_queries(client, url)
+    Household.objects.bulk_create(
+        [Household(division=org.village, address=f"{n}号院", head_name=f"户{n}", tags=["disabled"]) for n in range(300)]
+    )
+    # session, user, unread notifications, count for the paginator, one page of households with their village
+    assert _list_queries(client, url) == small
+    page = client.get(url, {"tag": "disabled", "q": "户29"}).content.decode()
+    assert "户299" in page and "户1号" not in page
+
+
+def test_household_create_and_refusals(org, director, auditor, client_for):
+    client = client_for(director)
+    data = {
+        "division": org.village.pk,
+        "head_name": "孙一",
+        "address": "1号",
+        "members_count": 2,
+        "tags": ["low_income"],
+    }
+    response = client.post(reverse("visits:household_create"), data)
+    assert response.status_code == 302 and Household.objects.get().tags == ["low_income"]
+    assert client.post(reverse("visits:household_create"), data).status_code == 400  # the unique constraint
+    other = {**data, "division": org.other_village.pk}
+    assert client.post(reverse("visits:household_create"), other).status_code == 400
+    response = client_for(auditor).post(reverse("visits:household_create"), {**data, "address": "2号"}, follow=True)
+    assert "您的账号不能登记走访信息。" in response.content.decode()
+    assert Household.objects.count() == 1
+
+
+def test_cadre_of_another_village_cannot_be_recorded(org, director, client_for):
+    household = HouseholdFactory(division=org.village)
+    stranger = MemberFactory(center=org.other_center, role_codes=["committee"])
+    response = client_for(director).post(
+        reverse("visits:visit_create") + f"?household={household.pk}",
+        {"visited_on": timezone.localdate().isoformat(), "mode": "phone", "cadres": [stranger.pk]},
+    )
+    assert response.status_code == 400
+    assert not Visit.objects.exists()
