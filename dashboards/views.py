@@ -20,6 +20,11 @@ from .forms import PeriodForm
 from .models import ExportJob
 from .tasks import build_export
 
+try:  # the visit system is optional in a deployment
+    from visits import selectors as visit_selectors
+except ImportError:  # pragma: no cover
+    visit_selectors = None
+
 CONTACT_ROLES = ["director", "mediator", "lawyer"]
 
 
@@ -54,13 +59,24 @@ def village_workbench(request: HttpRequest, division_id: int | None = None) -> H
         "intake_chart": selectors.monthly_intake(village),
         "mix_chart": selectors.path_and_closure_mix(village),
         "center_id": village.center.pk if hasattr(village, "center") else None,
+        "visits": _visit_figures(user, village),
     }
     return render(request, "dashboards/village_workbench.html", context)
 
 
+def _visit_figures(user: User, village: Division) -> dict | None:
+    """The village's visit coverage and this week's visits, when the viewer's scope is that village."""
+    if visit_selectors is None or user.division_id != village.pk:
+        return None
+    stats = visit_selectors.statistics(user)
+    return {"coverage": stats.coverage, "this_week": stats.per_week[-1] if stats.per_week else None}
+
+
 @login_required
 def cadre_home(request: HttpRequest) -> HttpResponse:
-    return render(request, "dashboards/cadre_home.html", {"recent": selectors.recent_cases_by(request.user)})
+    progress = visit_selectors.week_progress(request.user) if visit_selectors is not None else None
+    context = {"recent": selectors.recent_cases_by(request.user), "progress": progress}
+    return render(request, "dashboards/cadre_home.html", context)
 
 
 @login_required

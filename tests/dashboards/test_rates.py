@@ -20,25 +20,49 @@ def _follow_up(case: Case, satisfaction: str, at) -> None:
 def _closed(center, *, closure: str, outcome: str = "", level: str = Level.VILLAGE, **fields) -> Case:
     now = timezone.now()
     fields.setdefault("closed_at", now - timedelta(days=1))
-    return CaseFactory(center=center, status=Case.Status.CLOSED, closure=closure, outcome=outcome, level=level, **fields)
+    return CaseFactory(
+        center=center, status=Case.Status.CLOSED, closure=closure, outcome=outcome, level=level, **fields
+    )
 
 
 @pytest.fixture
 def hand_counted(org):
     """Five cases in 西凡各庄村, one in 周村, one registered before the period."""
     now = timezone.now()
-    c1 = _closed(org.center, closure="archive", outcome="resolved", response_due=now - timedelta(days=3),
-                 responded_at=now - timedelta(days=4))
+    c1 = _closed(
+        org.center,
+        closure="archive",
+        outcome="resolved",
+        response_due=now - timedelta(days=3),
+        responded_at=now - timedelta(days=4),
+    )
     _follow_up(c1, FollowUp.Satisfaction.SATISFIED, now - timedelta(days=2))
     _follow_up(c1, FollowUp.Satisfaction.UNSATISFIED, now - timedelta(hours=1))  # the latest one counts
-    c2 = CaseFactory(center=org.center, response_due=now - timedelta(days=1), responded_at=None,
-                     resolution_due=now - timedelta(hours=1))  # not responded in time, overdue
-    c3 = _closed(org.center, closure="archive", outcome="unresolved", level=Level.TOWN,
-                 response_due=now + timedelta(days=1), responded_at=None)  # not judged yet on response
+    c2 = CaseFactory(
+        center=org.center,
+        response_due=now - timedelta(days=1),
+        responded_at=None,
+        resolution_due=now - timedelta(hours=1),
+    )  # not responded in time, overdue
+    c3 = _closed(
+        org.center,
+        closure="archive",
+        outcome="unresolved",
+        level=Level.TOWN,
+        response_due=now + timedelta(days=1),
+        responded_at=None,
+    )  # not judged yet on response
     CaseEventFactory(case=c3, kind=CaseEvent.Kind.ESCALATED)
     due = now - timedelta(days=2)
-    c4 = _closed(org.center, closure="archive", outcome="resolved", resolution_due=due, closed_at=due,
-                 response_due=due - timedelta(days=5), responded_at=due - timedelta(days=5))  # exactly at deadlines
+    c4 = _closed(
+        org.center,
+        closure="archive",
+        outcome="resolved",
+        resolution_due=due,
+        closed_at=due,
+        response_due=due - timedelta(days=5),
+        responded_at=due - timedelta(days=5),
+    )  # exactly at deadlines
     _follow_up(c4, FollowUp.Satisfaction.BASICALLY, now - timedelta(hours=2))
     _closed(org.center, closure="transfer", response_due=None)  # c5: closed by feedback of a transfer
     CaseFactory(center=org.other_center, response_due=now - timedelta(days=1), responded_at=now - timedelta(days=2))

@@ -1,0 +1,129 @@
+"""The dashboards make the same number of queries with 10 villages × 10 cases as with 50 × 100."""
+
+from datetime import timedelta
+from itertools import count
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.models import Agreement, Case, CaseEvent, Category, FollowUp, Summons, Transfer, Whistle
+from pinggu_center.models import Center, Division, Level
+
+pytestmark = pytest.mark.django_db
+_numbers = count(1)
+_codes = count(300)
+
+
+def _villages(org, how_many: int) -> list[Division]:
+    villages = Division.objects.bulk_create(
+        [
+            Division(
+                name=f"测试{next(_codes)}村", code=f"110117104{next(_codes):03d}", level=Level.VILLAGE, parent=org.town
+            )
+            for _ in range(how_many)
+        ]
+    )
+    Center.objects.bulk_create([Center(division=v, name=f"{v.name}中心") for v in villages])
+    return villages
+
+
+def _case(village: Division, center_id: int, category: Category, i: int) -> Case:
+    now = timezone.now()
+    kind = i % 5
+    closed = kind in (2, 3)
+    return Case(
+        number=f"PG-QC-2026-{next(_numbers):06d}",
+        center_id=center_id,
+        division=village,
+        holder=village.parent if kind == 4 else village,
+        level=Level.TOWN if kind == 4 else Level.VILLAGE,
+        status=Case.Status.CLOSED if closed else (Case.Status.REGISTERED if kind in (0, 4) else Case.Status.HANDLING),
+        source="reception",
+        category=category,
+        title=f"测试事项{i}",
+        description="测试",
+        path="" if kind in (0, 4) else "direct",
+        closure="archive" if closed else ("escalate" if kind == 4 else ""),
+        outcome="resolved" if closed else "",
+        closed_at=now - timedelta(days=10) if closed else None,
+        registered_at=now - timedelta(days=i % 60),
+        response_due=now - timedelta(days=1),
+        responded_at=now - timedelta(days=2) if kind else None,
+        resolution_due=now + timedelta(hours=i % 72 - 24),
+    )
+
+
+def _fill(org, director, villages: list[Division], per_village: int) -> None:
+    category = Category.objects.first()
+    centers = dict(Center.objects.filter(division__in=villages).values_list("division_id", "pk"))
+    cases = Case.objects.bulk_create(
+        [_case(v, centers[v.pk], category, i) for v in villages for i in range(per_village)], batch_size=2000
+    )
+    now = timezone.now()
+    closed = [c for c in cases if c.status == Case.Status.CLOSED]
+    FollowUp.objects.bulk_create([FollowUp(case=c, performance="na", satisfaction="satisfied") for c in closed[::2]])
+    CaseEvent.objects.bulk_create([CaseEvent(case=c, kind="escalated", level="village") for c in cases[::5]])
+    handling = [c for c in cases if c.status == Case.Status.HANDLING]
+    whistles = Whistle.objects.bulk_create(
+        [
+            Whistle(case=c, matter="测试", report_in_due=now + timedelta(days=1), blown_by=director)
+            for c in handling[::2]
+        ]
+    )
+    Summons.objects.bulk_create([Summons(whistle=w, department=org.justice_office) for w in whistles])
+    Transfer.objects.bulk_create(
+        [
+            Transfer(case=c, target="department", department=org.justice_office, reason="测试", feedback_due=now)
+            for c in handling[1::4]
+        ]
+    )
+    Agreement.objects.bulk_create(
+        [
+            Agreement(
+                case=c,
+                parties_details="甲乙",
+                facts="事实",
+                disputed_matters="争议",
+                terms="条款",
+                performance="一次性",
+                performance_due=now.date(),
+                effective_on=now.date() - timedelta(days=25),
+                mediator_name="调解员",
+                created_by=director,
+            )
+            for c in handling[1::2]
+        ]
+    )
+
+
+def _query_counts(client_for, users: dict, pages: list[tuple[str, str]]) -> dict[str, int]:
+    counts = {}
+    for who, url in pages:
+        client = client_for(users[who])
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200, url
+        counts[url] = len(queries)
+    return counts
+
+
+def test_dashboard_queries_do_not_grow_with_data(org, director, town_user, district_admin, client_for, settings):
+    users = {"director": director, "town": town_user, "district": district_admin}
+    pages = [
+        ("director", reverse("dashboards:village_workbench")),
+        ("town", reverse("dashboards:town_page")),
+        ("district", reverse("dashboards:district_review")),
+        ("district", reverse("dashboards:town_review", args=[org.town.pk])),
+        ("district", reverse("dashboards:village_review", args=[org.village.pk])),
+    ]
+    first_villages = [org.village, *_villages(org, 9)]
+    _fill(org, director, first_villages, 10)
+    small = _query_counts(client_for, users, pages)
+    _fill(org, director, first_villages, 90)
+    _fill(org, director, _villages(org, 40), 100)
+    assert Case.objects.count() == 5000
+    large = _query_counts(client_for, users, pages)
+    assert large == small
