@@ -51,6 +51,10 @@ def statistics_workbook(stats) -> Workbook:
     categories.append([_("类别"), _("次数")])
     for row in stats.by_category:
         categories.append([row["category__name"], row["count"]])
+    towns = workbook.create_sheet(_("各镇街覆盖"))
+    towns.append([_("镇/街道"), _("住户"), _("近30天走访户数")])
+    for town in stats.towns:
+        towns.append([town.name, town.household_count, town.covered_30])
     villages = workbook.create_sheet(_("各村覆盖"))
     villages.append([_("村/社区"), _("住户"), _("近30天走访户数")])
     for village in stats.villages:

@@ -114,6 +114,7 @@ class Statistics:
     by_category: list[dict]
     villages: QuerySet
     stale: QuerySet
+    towns: QuerySet
 
 
 def statistics(user: User, today: date | None = None) -> Statistics:
@@ -139,7 +140,14 @@ def statistics(user: User, today: date | None = None) -> Statistics:
         visits.filter(visited_on__gte=since, category__isnull=False)
         .values("category__name").annotate(count=Count("pk")).order_by("-count", "category__name")
     )  # fmt: skip
-    return Statistics(per_week, coverage, by_category, village_rows(user, today), stale_households(user, today))
+    return Statistics(
+        per_week,
+        coverage,
+        by_category,
+        village_rows(user, today),
+        stale_households(user, today),
+        town_rows(user, today),
+    )
 
 
 def _recent_visit(since: date):
@@ -156,6 +164,18 @@ def village_rows(user: User, today: date) -> QuerySet[Division]:
             household_count=Count("households", distinct=True),
             covered_30=Count("households", filter=Q(households__visits__visited_on__gte=since), distinct=True),
         )
+    )
+
+
+def town_rows(user: User, today: date) -> QuerySet[Division]:
+    """Per town in scope: households and those visited in the last 30 days (empty for a village login)."""
+    since = today - timedelta(days=30)
+    towns = Division.objects.filter(division_filter(user, "pk"), level=Level.TOWN).order_by("code")
+    return towns.annotate(
+        household_count=Count("children__households", distinct=True),
+        covered_30=Count(
+            "children__households", filter=Q(children__households__visits__visited_on__gte=since), distinct=True
+        ),
     )
 
 

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from cases.models import Case, Category
@@ -134,7 +135,11 @@ def _notify_shortfalls(week_start: date) -> None:
             "names": "、".join(names),
         }
         notify_division(
-            village, roles=["village_director"], key=f"quota:{village.pk}:{week_start.isoformat()}", text=text
+            village,
+            url=reverse("visits:assessment"),
+            roles=["village_director"],
+            key=f"quota:{village.pk}:{week_start.isoformat()}",
+            text=text,
         )
 
 

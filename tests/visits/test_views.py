@@ -203,3 +203,51 @@ def test_cadre_of_another_village_cannot_be_recorded(org, director, client_for):
     )
     assert response.status_code == 400
     assert not Visit.objects.exists()
+
+
+def test_pages_render_for_a_director_and_the_district(org, director, district_admin, client_for):
+    household = HouseholdFactory(division=org.village)
+    visit = VisitFactory(household=household, raised="路灯不亮")
+    for user in (director, district_admin):
+        client = client_for(user)
+        for url in (
+            reverse("visits:household_detail", args=[household.pk]),
+            reverse("visits:visit_detail", args=[visit.pk]),
+            reverse("visits:household_import"),
+            reverse("visits:household_create"),
+            reverse("visits:statistics"),
+            reverse("visits:assessment"),
+            reverse("visits:forecast"),
+        ):
+            assert client.get(url).status_code == 200, url
+    page = client_for(district_admin).get(reverse("visits:statistics")).content.decode()
+    assert page.count('data-testid="town-row"') == 2
+
+
+def test_import_from_excel(org, director, client_for):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["户主", "住址", "电话", "人口", "标签"])
+    sheet.append(["周一", "1号", "010-69961234", 4, "残疾"])
+    sheet.append(["周一", "1号", "", 4, ""])  # the same household again
+    upload = io.BytesIO()
+    workbook.save(upload)
+    upload.seek(0)
+    upload.name = "list.xlsx"
+    client = client_for(director)
+    page = client.post(reverse("visits:household_import"), {"division": org.village.pk, "file": upload}).content
+    assert "与第 2 行重复。" in page.decode()
+    client.post(reverse("visits:household_import_confirm"))
+    assert Household.objects.get().tags == ["disabled"]
+
+
+def test_import_refuses_a_file_of_another_type(org, director, client_for):
+    upload = io.BytesIO(b"%PDF-1.4")
+    upload.name = "list.pdf"
+    response = client_for(director).post(
+        reverse("visits:household_import"), {"division": org.village.pk, "file": upload}
+    )
+    assert response.status_code == 400
+    assert "请上传 .xlsx 或 .csv 文件。" in response.content.decode()
