@@ -7,7 +7,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.models import Case
 from pinggu_center.uploads import EVIDENCE_KINDS, validate_upload
+from visits.models import Visit
 
 from .models import CenterDocument, MajorMatter, MatterStep, Meeting, Resolution
 
@@ -49,10 +51,27 @@ class MeetingForm(forms.ModelForm):
 class TopicForm(forms.Form):
     title = forms.CharField(label=_("议题"), max_length=200)
     description = forms.CharField(label=_("议题说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    source_case = forms.CharField(
+        label=_("来源事项编号"), max_length=32, required=False, help_text=_("如议题来自说事事项，填写事项编号。")
+    )
+    source_visit = forms.ModelChoiceField(
+        label=_("来源走访"), queryset=Visit.objects.none(), required=False, empty_label=_("无")
+    )
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, cases=None, visits=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.cases = cases if cases is not None else Case.objects.none()
+        self.fields["source_visit"].queryset = visits if visits is not None else Visit.objects.none()
         self.helper = _helper(_("添加议题"))
+
+    def clean_source_case(self):
+        number = self.cleaned_data["source_case"].strip()
+        if not number:
+            return None
+        case = self.cases.filter(number=number).first()
+        if case is None:
+            raise forms.ValidationError(_("本村没有编号为 %(number)s 的事项。") % {"number": number})
+        return case
 
 
 class VoteForm(forms.Form):

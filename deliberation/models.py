@@ -90,6 +90,24 @@ class Topic(models.Model):
     position = models.PositiveSmallIntegerField(_("序号"), default=1)
     title = models.CharField(_("议题"), max_length=200)
     description = models.TextField(_("议题说明"), blank=True)
+    # A matter raised in a case or a visit can become a topic; the case or visit reaches its topics
+    # through `deliberation_topics` without knowing anything of deliberation.
+    source_case = models.ForeignKey(
+        "cases.Case",
+        verbose_name=_("来源事项"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="deliberation_topics",
+    )
+    source_visit = models.ForeignKey(
+        "visits.Visit",
+        verbose_name=_("来源走访"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="deliberation_topics",
+    )
 
     class Meta:
         verbose_name = _("议题")

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from pinggu_center.models import User
 from pinggu_center.scopes import division_filter
@@ -48,8 +51,41 @@ def get_document_for_user(user: User, document_id: int) -> CenterDocument:
 
 
 def meeting_topics(meeting: Meeting) -> QuerySet[Topic]:
-    """The meeting's topics with their vote and resolution (one query)."""
-    return meeting.topics.select_related("vote", "resolution")
+    """The meeting's topics with their vote, resolution and source (one query)."""
+    return meeting.topics.select_related("vote", "resolution", "source_case", "source_visit__household")
+
+
+SOURCE_VISIT_DAYS = 180
+
+
+def topic_sources(user: User, meeting: Meeting) -> dict:
+    """What a new topic of this meeting may come from: the village's cases and its recent visits, in scope."""
+    from cases.models import Case
+    from visits.models import Visit
+
+    village_id = meeting.center.division_id
+    since = timezone.localdate() - timedelta(days=SOURCE_VISIT_DAYS)
+    return {
+        "cases": Case.objects.visible_to(user).filter(division_id=village_id),
+        "visits": Visit.objects.visible_to(user)
+        .filter(division_id=village_id, visited_on__gte=since)
+        .exclude(raised="")
+        .select_related("household")
+        .order_by("-visited_on", "-pk"),
+    }
+
+
+def topics_for_case(user: User, case) -> QuerySet[Topic]:
+    """Meeting topics raised by a case, for the case's page (the link's other direction)."""
+    return Topic.objects.filter(division_filter(user, f"meeting__{CENTER_DIVISION}"), source_case=case).select_related(
+        "meeting", "resolution"
+    )
+
+
+def topics_for_visit(user: User, visit) -> QuerySet[Topic]:
+    return Topic.objects.filter(division_filter(user, f"meeting__{CENTER_DIVISION}"), source_visit=visit).select_related(
+        "meeting", "resolution"
+    )
 
 
 def adopted_resolutions(center_id: int) -> QuerySet[Resolution]:

@@ -57,13 +57,37 @@ def record_meeting(*, center: Center, actor: User, data: dict[str, Any]) -> Meet
     return meeting
 
 
+def _check_sources(meeting: Meeting, source_case: Any, source_visit: Any) -> None:
+    village_id = meeting.center.division_id
+    if source_case is not None and source_case.division_id != village_id:
+        raise DeliberationError(_("所选事项不属于本村，不能作为本会议的议题来源。"))
+    if source_visit is not None and source_visit.division_id != village_id:
+        raise DeliberationError(_("所选走访不属于本村，不能作为本会议的议题来源。"))
+
+
 @transaction.atomic
-def add_topic(*, meeting: Meeting, actor: User, title: str, description: str = "") -> Topic:
-    """Add an agenda topic at the end of the meeting's list."""
+def add_topic(
+    *,
+    meeting: Meeting,
+    actor: User,
+    title: str,
+    description: str = "",
+    source_case: Any = None,
+    source_visit: Any = None,
+) -> Topic:
+    """Add an agenda topic at the end of the meeting's list, optionally raised by a case or a visit of the village."""
     _require_writer(actor)
+    _check_sources(meeting, source_case, source_visit)
     Meeting.objects.select_for_update().get(pk=meeting.pk)  # serialise positions
     last = meeting.topics.aggregate(last=Max("position"))["last"] or 0
-    topic = Topic.objects.create(meeting=meeting, position=last + 1, title=title, description=description)
+    topic = Topic.objects.create(
+        meeting=meeting,
+        position=last + 1,
+        title=title,
+        description=description,
+        source_case=source_case,
+        source_visit=source_visit,
+    )
     audit.record(AuditLog.Action.CHANGE, actor=actor, obj=topic, detail=f"add topic {title}")
     return topic
 

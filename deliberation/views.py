@@ -65,7 +65,7 @@ def meeting_detail(request: HttpRequest, meeting_id: int, topic_form: TopicForm 
     context = {
         "meeting": meeting,
         "topics": selectors.meeting_topics(meeting),
-        "topic_form": topic_form or TopicForm(),
+        "topic_form": topic_form or TopicForm(**selectors.topic_sources(request.user, meeting)),
         "can_write": _can_write(request.user),
         "quorum_rule": rules.QUORUM_RULES[meeting.kind],
         "notice_rule": rules.NOTICE_RULE if meeting.kind in rules.VILLAGER_KINDS else "",
@@ -78,7 +78,7 @@ def meeting_detail(request: HttpRequest, meeting_id: int, topic_form: TopicForm 
 @require_POST
 def topic_create(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = selectors.get_meeting_for_user(request.user, meeting_id)
-    form = TopicForm(request.POST)
+    form = TopicForm(request.POST, **selectors.topic_sources(request.user, meeting))
     if not form.is_valid():
         return meeting_detail(request, meeting_id, topic_form=form)
     try:
