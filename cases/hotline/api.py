@@ -18,7 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from ..models import Case, CaseEvent, Category, Party, Transfer
 from ..services import CaseRuleError, HotlineOrder, Intake, PartyData, record_transfer_feedback, register_case
 from . import signing
-from .schema import MAX_BODY_BYTES, Order, parse_body, validate_order
+from .schema import MAX_BODY_BYTES, Order, parse_body, request_hash, validate_order
 
 # A mobile number or an ID number inside free text is replaced before it leaves the system.
 PERSONAL_NUMBER = re.compile(r"(?<![0-9])(?:1[3-9][0-9]{9}|[0-9]{17}[0-9Xx]|0[0-9]{2,3}-?[0-9]{7,8})(?![0-9])")
@@ -97,8 +97,7 @@ def _is_key(data: Any) -> bool:
 
 
 def _repeat(case: Case, data: Any) -> JsonResponse:
-    from .schema import request_hash
-
+    """A known order_no: the same body is a harmless retry, another body a conflict."""
     if case.hotline_request_hash != request_hash(data):
         return error(_("该工单号已以不同内容接收过。"), 409)
     return json_response(_order_summary(case), status=200)
