@@ -8,8 +8,9 @@ present, so a case whose next step would lie in the future simply stays open at 
 from __future__ import annotations
 
 import random
+import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import datetime, timedelta
 from importlib import import_module
 from importlib.util import find_spec
@@ -151,9 +152,7 @@ CONTENT: dict[str, list[tuple[str, str]]] = {
             "{a}反映村内主路坑洼积水，雨天老人孩子出行不便，希望尽快修缮。",
         )
     ],
-    "consumer": [
-        ("农资质量纠纷", "{a}在{b}门市部购买的化肥施用后果树出现烧根，要求退款赔偿。")
-    ],
+    "consumer": [("农资质量纠纷", "{a}在{b}门市部购买的化肥施用后果树出现烧根，要求退款赔偿。")],
 }
 SOURCES = [
     ("reception", 40),
@@ -199,12 +198,7 @@ class _Clock:
 def _simulated_time(clock: _Clock) -> Iterator[None]:
     """Make timezone.now (and every model field defaulting to it) read the simulated clock."""
     original = timezone.now
-    fields = [
-        f
-        for m in apps.get_models()
-        for f in m._meta.concrete_fields
-        if f.default is original
-    ]
+    fields = [f for m in apps.get_models() for f in m._meta.concrete_fields if f.default is original]
 
     def fake() -> datetime:
         return clock.now
@@ -226,26 +220,22 @@ def seed(*, scale: int, stdout) -> None:
     if Case.objects.exists():
         stdout.write("Cases already present; left as they are.")
         return
+    started = time.monotonic()
     rng = random.Random(2026)
     seeder = _Seeder(rng)
     clock = _Clock()
-    starts = sorted(
-        clock.real_now - timedelta(days=DAYS_BACK * rng.random())
-        for _ in range(CASES_PER_SCALE * scale)
-    )
+    starts = sorted(clock.real_now - timedelta(days=DAYS_BACK * rng.random()) for _ in range(CASES_PER_SCALE * scale))
     with _simulated_time(clock):
         for start in starts:
             seeder.build(clock, start)
     # Escalations were routed here, directly; their outbox rows need no worker.
-    Outbox.objects.filter(
-        topic="route_escalation", status=Outbox.Status.PENDING
-    ).update(status=Outbox.Status.DONE, done_at=clock.real_now)
-    if (
-        find_spec("cases.hotline") is not None
-        and find_spec("cases.hotline.demo") is not None
-    ):
+    Outbox.objects.filter(topic="route_escalation", status=Outbox.Status.PENDING).update(
+        status=Outbox.Status.DONE, done_at=clock.real_now
+    )
+    if find_spec("cases.hotline") is not None and find_spec("cases.hotline.demo") is not None:
         import_module("cases.hotline.demo").seed_hotline_and_online(rng)
-    stdout.write(f"Cases: {Case.objects.count()} in {len(seeder.villages)} villages.")
+    elapsed = time.monotonic() - started
+    stdout.write(f"Cases: {Case.objects.count()} in {len(seeder.villages)} villages ({elapsed:.1f} s).")
 
 
 class _Seeder:
@@ -253,16 +243,10 @@ class _Seeder:
         self.rng = rng
         yukou = Division.objects.get(name="峪口地区", level=Level.TOWN)
         villages = list(Division.objects.filter(parent=yukou).order_by("code"))
-        villages += list(
-            Division.objects.filter(
-                name__in=OTHER_VILLAGES, level=Level.VILLAGE
-            ).order_by("code")
-        )
+        villages += list(Division.objects.filter(name__in=OTHER_VILLAGES, level=Level.VILLAGE).order_by("code"))
         self.villages = villages
         self.weights = [WEIGHTS.get(v.name, 1) for v in villages]
-        self.centers = {
-            c.division_id: c for c in Center.objects.filter(division__in=villages)
-        }
+        self.centers = {c.division_id: c for c in Center.objects.filter(division__in=villages)}
         self.categories = {c.code: c for c in Category.objects.filter(code__in=CONTENT)}
         self.users: dict[str, User] = {u.username: u for u in User.objects.all()}
         self.district = Division.objects.get(level=Level.DISTRICT)
@@ -278,14 +262,10 @@ class _Seeder:
         return self.users[username]
 
     def director(self, village: Division) -> User:
-        known = {"西凡各庄村": "xfgz_director", "周村": "zhoucun_director"}.get(
-            village.name
-        )
+        known = {"西凡各庄村": "xfgz_director", "周村": "zhoucun_director"}.get(village.name)
         if known:
             return self.users[known]
-        member = Member.objects.filter(
-            center__division=village, roles__code="director"
-        ).first()
+        member = Member.objects.filter(center__division=village, roles__code="director").first()
         name = member.name if member else "主任"
         return self._user(
             f"{village.code}_director",
@@ -335,10 +315,8 @@ class _Seeder:
         clock.now = start
         village = rng.choices(self.villages, self.weights)[0]
         case = self.register(village, enforcement=scenario == "enforcement")
-        try:
+        with suppress(_Stop):
             getattr(self, f"_{scenario}")(clock, case)
-        except _Stop:
-            pass
 
     def register(self, village: Division, *, enforcement: bool) -> Case:
         rng = self.rng
@@ -362,9 +340,7 @@ class _Seeder:
                 )
             )
         actor = (
-            self.users["xfgz_cadre"]
-            if village.name == "西凡各庄村" and rng.random() < 0.5
-            else self.director(village)
+            self.users["xfgz_cadre"] if village.name == "西凡各庄村" and rng.random() < 0.5 else self.director(village)
         )
         intake = services.Intake(
             source=rng.choices([s for s, _ in SOURCES], [w for _, w in SOURCES])[0],
@@ -378,9 +354,7 @@ class _Seeder:
             location_text=village.name,
             rights_informed=True,
         )
-        return services.register_case(
-            center=self.centers[village.pk], intake=intake, actor=actor
-        )
+        return services.register_case(center=self.centers[village.pk], intake=intake, actor=actor)
 
     def _fresh(self, clock: _Clock, case: Case) -> None:
         if self.rng.random() < 0.4:
@@ -388,9 +362,7 @@ class _Seeder:
             self.choose(case, Case.Path.DIRECT)
 
     def choose(self, case: Case, path: str, method: str = "") -> None:
-        basis = (
-            "《中华人民共和国人民调解法》第二十一条" if path == Case.Path.LEGAL else ""
-        )
+        basis = "《中华人民共和国人民调解法》第二十一条" if path == Case.Path.LEGAL else ""
         services.choose_path(
             case_id=case.pk,
             actor=self.holder_user(case),
@@ -399,9 +371,7 @@ class _Seeder:
             legal_basis=basis,
         )
 
-    def session(
-        self, clock: _Clock, case: Case, outcome: str = "双方达成一致意见"
-    ) -> None:
+    def session(self, clock: _Clock, case: Case, outcome: str = "双方达成一致意见") -> None:
         clock.advance(self.rng, 4, 72)
         services.record_session(
             case_id=case.pk,
@@ -414,9 +384,7 @@ class _Seeder:
             outcome=outcome,
         )
 
-    def close(
-        self, clock: _Clock, case: Case, outcome: str = Case.Outcome.RESOLVED
-    ) -> None:
+    def close(self, clock: _Clock, case: Case, outcome: str = Case.Outcome.RESOLVED) -> None:
         clock.advance(self.rng, 2, 96)
         summaries = {
             Case.Outcome.RESOLVED: "经调解双方达成一致，当场履行，矛盾化解。",
@@ -437,22 +405,16 @@ class _Seeder:
             return  # not followed up yet: shows on the workbench once a week has passed
         clock.advance(rng, 24 * 5, 24 * 20)
         satisfaction = rng.choices(FollowUp.Satisfaction.values, [60, 25, 15])[0]
-        reopen = (
-            satisfaction == FollowUp.Satisfaction.UNSATISFIED and rng.random() < 0.4
-        )
+        reopen = satisfaction == FollowUp.Satisfaction.UNSATISFIED and rng.random() < 0.4
         case.refresh_from_db()
         performance = (
-            FollowUp.Performance.PERFORMED
-            if hasattr(case, "agreement")
-            else FollowUp.Performance.NOT_APPLICABLE
+            FollowUp.Performance.PERFORMED if hasattr(case, "agreement") else FollowUp.Performance.NOT_APPLICABLE
         )
         services.record_follow_up(
             case_id=case.pk,
             actor=self.holder_user(case),
             performance=performance,
-            risk=""
-            if satisfaction != FollowUp.Satisfaction.UNSATISFIED
-            else "当事人仍有情绪，需持续关注。",
+            risk="" if satisfaction != FollowUp.Satisfaction.UNSATISFIED else "当事人仍有情绪，需持续关注。",
             satisfaction=satisfaction,
             note="电话回访当事人。",
             reopen=reopen,
@@ -469,9 +431,7 @@ class _Seeder:
         self.close(
             clock,
             case,
-            Case.Outcome.RESOLVED
-            if self.rng.random() < 0.9
-            else Case.Outcome.UNRESOLVED,
+            Case.Outcome.RESOLVED if self.rng.random() < 0.9 else Case.Outcome.UNRESOLVED,
         )
 
     def _withdrawn(self, clock: _Clock, case: Case) -> None:
@@ -485,9 +445,7 @@ class _Seeder:
         self.choose(case, Case.Path.JOINT)
         clock.advance(rng, 1, 24)
         town = case.division.parent
-        kinds = rng.sample(
-            ["justice_office", "police", "agriculture", "enforcement"], 2
-        )
+        kinds = rng.sample(["justice_office", "police", "agriculture", "enforcement"], 2)
         departments = list(Department.objects.filter(division=town, kind__in=kinds))
         whistle = services.blow_whistle(
             case_id=case.pk,
@@ -562,9 +520,7 @@ class _Seeder:
         )
         if rng.random() < 0.5:
             clock.advance(rng, 24, 24 * 20)
-            court = Department.objects.get(
-                division=self.district, kind=Department.Kind.COURT
-            )
+            court = Department.objects.get(division=self.district, kind=Department.Kind.COURT)
             result = rng.choice(Agreement.ConfirmationResult.values)
             services.record_confirmation(
                 case_id=case.pk,
@@ -622,13 +578,7 @@ class _Seeder:
         rng = self.rng
         clock.advance(rng, 1, 24)
         town = case.division.parent
-        department = rng.choice(
-            list(
-                Department.objects.filter(
-                    division=town, kind__in=["police", "agriculture"]
-                )
-            )
-        )
+        department = rng.choice(list(Department.objects.filter(division=town, kind__in=["police", "agriculture"])))
         transfer = services.transfer_case(
             case_id=case.pk,
             actor=self.holder_user(case),

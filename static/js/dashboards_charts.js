@@ -36,9 +36,10 @@
     return {
       animation: false,
       tooltip: { trigger: "item" },
+      legend: { type: "scroll", bottom: 0 },
       series: [
         { name: data.titles.paths, type: "pie", radius: ["0%", "35%"], center: ["50%", "45%"], data: data.paths,
-          label: { position: "inner", fontSize: 10 } },
+          label: { show: false } },
         { name: data.titles.closures, type: "pie", radius: ["48%", "65%"], center: ["50%", "45%"], data: data.closures }
       ]
     };

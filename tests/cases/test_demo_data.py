@@ -20,7 +20,7 @@ def test_demo_cases_cover_the_lifecycle(db):
     """One test, because seeding takes seconds."""
     started = time.monotonic()
     call_command("seed_demo", stdout=io.StringIO())
-    print(f"seed_demo took {time.monotonic() - started:.1f} s")
+    print(f"seed_demo took {time.monotonic() - started:.1f} s")  # shown with -s
     first = _row_counts()
     call_command("seed_demo", stdout=io.StringIO())
     assert _row_counts() == first
