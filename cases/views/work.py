@@ -50,9 +50,12 @@ def case_reveal(request: HttpRequest, pk: int) -> HttpResponse:
 def attachment_download(request: HttpRequest, attachment_id: int) -> FileResponse:
     attachment = selectors.attachment_for_user(request.user, attachment_id)
     is_pdf = attachment.content_type == "application/pdf"
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None  # the row outlived its file (restored database, lost volume)
     response = FileResponse(
-        attachment.file.open("rb"), content_type=attachment.content_type, as_attachment=is_pdf,
-        filename=attachment.original_name,
+        handle, content_type=attachment.content_type, as_attachment=is_pdf, filename=attachment.original_name
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
