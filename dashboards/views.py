@@ -34,10 +34,11 @@ def _division(user: User, division_id: int, level: str) -> Division:
 
 
 def _period_form(request: HttpRequest) -> PeriodForm:
-    form = PeriodForm(request.GET or None)
-    if not form.is_bound:
-        form = PeriodForm({})
-    return form
+    data = request.GET.copy()
+    default = rates.this_year()
+    data.setdefault("start", default.start.isoformat())
+    data.setdefault("end", default.end.isoformat())
+    return PeriodForm(data)
 
 
 @login_required
