@@ -137,7 +137,8 @@ def transfer_case(*, case_id: int, actor: User, target: str, department: Departm
 
 
 @transaction.atomic
-def record_transfer_feedback(*, transfer_id: int, actor: User | None, feedback: str, reference: str = "") -> Transfer:
+def record_transfer_feedback(*, transfer_id: int, actor: User | None, feedback: str, reference: str = "",
+                             version: int | None = None) -> Transfer:
     """The receiving body's feedback closes the transferred case; a repeat is refused."""
     transfer = Transfer.objects.select_for_update().get(pk=transfer_id)
     if actor is not None and actor.department_id != transfer.department_id:
@@ -146,7 +147,7 @@ def record_transfer_feedback(*, transfer_id: int, actor: User | None, feedback: 
         raise CaseRuleError(_("此移交已反馈。"))
     if not feedback.strip():
         raise CaseRuleError(_("请填写反馈内容。"))
-    case = lock_case(transfer.case_id)
+    case = lock_case(transfer.case_id, version=version)
     if case.status != Case.Status.TRANSFERRED:
         raise CaseRuleError(_("此事项不在等待反馈的状态。"))
     transfer.feedback, transfer.feedback_at = feedback.strip(), timezone.now()
@@ -161,9 +162,9 @@ def record_transfer_feedback(*, transfer_id: int, actor: User | None, feedback: 
 
 @transaction.atomic
 def record_follow_up(*, case_id: int, actor: User, performance: str, risk: str, satisfaction: str, note: str,
-                     reopen: bool = False) -> FollowUp:
+                     reopen: bool = False, version: int | None = None) -> FollowUp:
     """回访 a closed case; an unsatisfied party may have it reopened at the level that closed it."""
-    case = lock_case(case_id)
+    case = lock_case(case_id, version=version)
     if case.status != Case.Status.CLOSED:
         raise CaseRuleError(_("事项办结后才能回访。"))
     if actor.is_read_only or actor.division_id != case.holder_id:
@@ -185,9 +186,10 @@ def record_follow_up(*, case_id: int, actor: User, performance: str, risk: str, 
 
 
 @transaction.atomic
-def extend_deadline(*, case_id: int, actor: User, new_due: datetime, consent: str) -> Case:
+def extend_deadline(*, case_id: int, actor: User, new_due: datetime, consent: str,
+                    version: int | None = None) -> Case:
     """Extend the resolution deadline; only with both parties' recorded consent."""
-    case = lock_case(case_id)
+    case = lock_case(case_id, version=version)
     require_open(case)
     require_actor_holds(case, actor)
     if not consent.strip():
@@ -204,13 +206,13 @@ def extend_deadline(*, case_id: int, actor: User, new_due: datetime, consent: st
 
 
 @transaction.atomic
-def add_review_comment(*, case_id: int, actor: User, note: str) -> None:
+def add_review_comment(*, case_id: int, actor: User, note: str, version: int | None = None) -> None:
     """A district reviewer's comment, kept on the case's timeline."""
     if actor.role != User.Role.DISTRICT_ADMIN:
         raise CaseRuleError(_("只有区级管理员可以点评事项。"))
     if not note.strip():
         raise CaseRuleError(_("请填写点评内容。"))
-    case = lock_case(case_id)
+    case = lock_case(case_id, version=version)
     record_event(case, CaseEvent.Kind.REVIEWED, actor=actor, note=note.strip())
 
 

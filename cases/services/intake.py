@@ -17,7 +17,7 @@ from pinggu_center.models import AuditLog, Center, Department, Level, User
 
 from ..models import Attachment, Case, CaseEvent, CaseSequence, Category, Party, Transfer
 from ..uploads import sniff_upload
-from .base import CaseRuleError, record_event, resolution_due, response_due
+from .base import CaseRuleError, lock_case, record_event, resolution_due, response_due
 from .closures import open_transfer
 
 
@@ -161,9 +161,10 @@ def add_attachments(case: Case, files: Iterable[UploadedFile], *, actor: User | 
 
 
 @transaction.atomic
-def attach_files(*, case_id: int, actor: User, files: Sequence[UploadedFile]) -> list[Attachment]:
+def attach_files(*, case_id: int, actor: User, files: Sequence[UploadedFile],
+                 version: int | None = None) -> list[Attachment]:
     """Add photos or documents to a case already registered."""
-    case = Case.objects.select_for_update().get(pk=case_id)
+    case = lock_case(case_id, version=version)
     if actor.is_read_only:
         raise CaseRuleError(_("只读账号不能上传附件。"))
     attachments = add_attachments(case, files, actor=actor)

@@ -58,9 +58,9 @@ def choose_path(
 
 @transaction.atomic
 def record_session(*, case_id: int, actor: User, held_at: datetime, place: str, mediators: str,
-                   parties_present: str, record: str, outcome: str) -> Session:
+                   parties_present: str, record: str, outcome: str, version: int | None = None) -> Session:
     """Add a mediation record (调解记录) to a case being worked."""
-    case = lock_case(case_id)
+    case = lock_case(case_id, version=version)
     require_open(case)
     require_actor_holds(case, actor)
     if not case.path:
@@ -78,9 +78,9 @@ def record_session(*, case_id: int, actor: User, held_at: datetime, place: str, 
 
 @transaction.atomic
 def blow_whistle(*, case_id: int, actor: User, matter: str, departments: Sequence[Department],
-                 report_in_due: datetime | None = None) -> Whistle:
+                 report_in_due: datetime | None = None, version: int | None = None) -> Whistle:
     """吹哨: summon departments to report in by a deadline; each one's staff are notified."""
-    case = lock_case(case_id)
+    case = lock_case(case_id, version=version)
     require_open(case)
     require_actor_holds(case, actor)
     require_director(actor)
@@ -107,9 +107,10 @@ def blow_whistle(*, case_id: int, actor: User, matter: str, departments: Sequenc
 
 
 @transaction.atomic
-def report_in(*, summons_id: int, actor: User, note: str, attended: bool) -> Summons:
+def report_in(*, summons_id: int, actor: User, note: str, attended: bool, version: int | None = None) -> Summons:
     """A summoned department reports in (报到); once only."""
     summons = Summons.objects.select_for_update().select_related("whistle__case").get(pk=summons_id)
+    case = lock_case(summons.whistle.case_id, version=version)
     if actor.department_id != summons.department_id:
         raise CaseRuleError(_("只有被吹哨部门的工作人员可以报到。"))
     if summons.reported_at is not None:
@@ -117,7 +118,6 @@ def report_in(*, summons_id: int, actor: User, note: str, attended: bool) -> Sum
     summons.reported_at, summons.reported_by = timezone.now(), actor
     summons.report_note, summons.attended = note, attended
     summons.save(update_fields=["reported_at", "reported_by", "report_note", "attended"])
-    case = lock_case(summons.whistle.case_id)
     save_case(case, [])
     late = _("（逾期）") if summons.is_late else ""
     record_event(case, CaseEvent.Kind.REPORTED_IN, actor=actor, note=f"{summons.department.name}{late}：{note}")
@@ -125,10 +125,11 @@ def report_in(*, summons_id: int, actor: User, note: str, attended: bool) -> Sum
 
 
 @transaction.atomic
-def rate_department(*, summons_id: int, actor: User, rating: int, comment: str) -> Summons:
+def rate_department(*, summons_id: int, actor: User, rating: int, comment: str,
+                    version: int | None = None) -> Summons:
     """The director rates a summoned department's response, 1 to 5, once."""
     summons = Summons.objects.select_for_update().select_related("whistle__case", "department").get(pk=summons_id)
-    case = lock_case(summons.whistle.case_id)
+    case = lock_case(summons.whistle.case_id, version=version)
     require_actor_holds(case, actor)
     require_director(actor)
     if not 1 <= rating <= 5:
@@ -143,9 +144,9 @@ def rate_department(*, summons_id: int, actor: User, rating: int, comment: str) 
 
 
 @transaction.atomic
-def save_agreement(*, case_id: int, actor: User, **fields) -> Agreement:
+def save_agreement(*, case_id: int, actor: User, version: int | None = None, **fields) -> Agreement:
     """Record the signed 调解协议书 of a people's mediation."""
-    case = lock_case(case_id)
+    case = lock_case(case_id, version=version)
     require_open(case)
     require_actor_holds(case, actor)
     if not case.path:
@@ -161,9 +162,10 @@ def save_agreement(*, case_id: int, actor: User, **fields) -> Agreement:
 
 
 @transaction.atomic
-def record_confirmation(*, case_id: int, actor: User, applied_on: date, court: Department, result: str) -> Agreement:
+def record_confirmation(*, case_id: int, actor: User, applied_on: date, court: Department, result: str,
+                        version: int | None = None) -> Agreement:
     """Judicial confirmation (司法确认): applied for within 30 days of the agreement taking effect."""
-    case = lock_case(case_id)
+    case = lock_case(case_id, version=version)
     require_actor_holds(case, actor)
     agreement = Agreement.objects.select_for_update().filter(case=case).first()
     if agreement is None:

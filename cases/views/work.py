@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
@@ -80,7 +79,6 @@ class Action:
     title: str
     perform: Callable[..., object]
     success: str
-    checks_version: bool = False  # the service takes version= itself
 
 
 def _choose_path(user, case, data, target):
@@ -90,21 +88,23 @@ def _choose_path(user, case, data, target):
 
 def _session(user, case, data, target):
     fields = ("held_at", "place", "mediators", "parties_present", "record", "outcome")
-    return services.record_session(case_id=case.pk, actor=user, **{k: data[k] for k in fields})
+    return services.record_session(case_id=case.pk, actor=user, version=data["version"], **{k: data[k] for k in fields})
 
 
 def _whistle(user, case, data, target):
     return services.blow_whistle(case_id=case.pk, actor=user, matter=data["matter"],
-                                 departments=list(data["departments"]), report_in_due=data["report_in_due"])
+                                 departments=list(data["departments"]), report_in_due=data["report_in_due"],
+                                 version=data["version"])
 
 
 def _agreement(user, case, data, target):
-    return services.save_agreement(case_id=case.pk, actor=user, **{k: data[k] for k in forms.AgreementForm.FIELDS})
+    fields = {k: data[k] for k in forms.AgreementForm.FIELDS}
+    return services.save_agreement(case_id=case.pk, actor=user, version=data["version"], **fields)
 
 
 def _confirmation(user, case, data, target):
     return services.record_confirmation(case_id=case.pk, actor=user, applied_on=data["applied_on"],
-                                        court=data["court"], result=data["result"])
+                                        court=data["court"], result=data["result"], version=data["version"])
 
 
 def _archive(user, case, data, target):
@@ -124,43 +124,46 @@ def _transfer(user, case, data, target):
 
 def _follow_up(user, case, data, target):
     fields = ("performance", "risk", "satisfaction", "note", "reopen")
-    return services.record_follow_up(case_id=case.pk, actor=user, **{k: data[k] for k in fields})
+    return services.record_follow_up(case_id=case.pk, actor=user, version=data["version"], **{k: data[k] for k in fields})
 
 
 def _extend(user, case, data, target):
-    return services.extend_deadline(case_id=case.pk, actor=user, new_due=data["new_due"], consent=data["consent"])
+    return services.extend_deadline(case_id=case.pk, actor=user, new_due=data["new_due"], consent=data["consent"],
+                                    version=data["version"])
 
 
 def _review(user, case, data, target):
-    return services.add_review_comment(case_id=case.pk, actor=user, note=data["note"])
+    return services.add_review_comment(case_id=case.pk, actor=user, note=data["note"], version=data["version"])
 
 
 def _attach(user, case, data, target):
-    return services.attach_files(case_id=case.pk, actor=user, files=data["files"])
+    return services.attach_files(case_id=case.pk, actor=user, files=data["files"], version=data["version"])
 
 
 def _report_in(user, case, data, target):
-    return services.report_in(summons_id=target.pk, actor=user, note=data["note"], attended=data["attended"])
+    return services.report_in(summons_id=target.pk, actor=user, note=data["note"], attended=data["attended"],
+                             version=data["version"])
 
 
 def _rate(user, case, data, target):
-    return services.rate_department(summons_id=target.pk, actor=user, rating=data["rating"], comment=data["comment"])
+    return services.rate_department(summons_id=target.pk, actor=user, rating=data["rating"], comment=data["comment"],
+                                   version=data["version"])
 
 
 def _feedback(user, case, data, target):
     return services.record_transfer_feedback(transfer_id=target.pk, actor=user, feedback=data["feedback"],
-                                             reference=data["reference"])
+                                             reference=data["reference"], version=data["version"])
 
 
 ACTIONS: dict[str, Action] = {
-    "choose_path": Action(forms.ChoosePathForm, gettext_lazy("确定办理路径"), _choose_path, gettext_lazy("已确定办理路径。"), True),
+    "choose_path": Action(forms.ChoosePathForm, gettext_lazy("确定办理路径"), _choose_path, gettext_lazy("已确定办理路径。")),
     "session": Action(forms.SessionForm, gettext_lazy("调解记录"), _session, gettext_lazy("已保存调解记录。")),
     "whistle": Action(forms.WhistleForm, gettext_lazy("吹哨"), _whistle, gettext_lazy("已吹哨，已通知被吹哨部门。")),
     "agreement": Action(forms.AgreementForm, gettext_lazy("调解协议书"), _agreement, gettext_lazy("已保存调解协议书。")),
     "confirmation": Action(forms.ConfirmationForm, gettext_lazy("司法确认"), _confirmation, gettext_lazy("已记录司法确认。")),
-    "archive": Action(forms.ArchiveForm, gettext_lazy("总结归档"), _archive, gettext_lazy("事项已归档。"), True),
-    "escalate": Action(forms.EscalateForm, gettext_lazy("提级上报"), _escalate, gettext_lazy("已提级上报。"), True),
-    "transfer": Action(forms.TransferForm, gettext_lazy("移交处置"), _transfer, gettext_lazy("已移交。"), True),
+    "archive": Action(forms.ArchiveForm, gettext_lazy("总结归档"), _archive, gettext_lazy("事项已归档。")),
+    "escalate": Action(forms.EscalateForm, gettext_lazy("提级上报"), _escalate, gettext_lazy("已提级上报。")),
+    "transfer": Action(forms.TransferForm, gettext_lazy("移交处置"), _transfer, gettext_lazy("已移交。")),
     "follow_up": Action(forms.FollowUpForm, gettext_lazy("回访"), _follow_up, gettext_lazy("已保存回访。")),
     "extend": Action(forms.ExtendForm, gettext_lazy("延长期限"), _extend, gettext_lazy("已延长办结期限。")),
     "review": Action(forms.ReviewForm, gettext_lazy("区级点评"), _review, gettext_lazy("已保存点评。")),
@@ -172,14 +175,12 @@ ACTIONS: dict[str, Action] = {
 
 
 def _run(request: HttpRequest, case: Case, name: str, target: Summons | Transfer | None = None) -> HttpResponse:
-    """Parse the action's form, check the version, call its service; a broken rule is a message and a redirect."""
+    """Parse the action's form and call its service with the version shown; a broken rule is a message and a redirect."""
     action = ACTIONS[name]
     bound = request.method == "POST"
     form = action.form(request.POST if bound else None, request.FILES if bound else None, case=case)
     if bound and form.is_valid():
         try:
-            if not action.checks_version and form.cleaned_data["version"] != case.version:
-                raise services.CaseChanged(_("此事项刚被他人更新，请刷新页面后再操作。"))
             action.perform(request.user, case, form.cleaned_data, target)
         except (services.CaseRuleError, django_forms.ValidationError) as error:
             messages.error(request, error.messages[0] if hasattr(error, "messages") else str(error))
