@@ -79,8 +79,9 @@ def month_cards(village: Division) -> dict:
     start = timezone.localtime().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     in_village = Case.objects.filter(division=village)
     return in_village.aggregate(
-        intake=Count("pk", filter=Q(registered_at__gte=start)),
-        closed=Count("pk", filter=Q(status=Case.Status.CLOSED, closed_at__gte=start)),
+        # distinct: the join to follow-ups repeats a case once per follow-up
+        intake=Count("pk", filter=Q(registered_at__gte=start), distinct=True),
+        closed=Count("pk", filter=Q(status=Case.Status.CLOSED, closed_at__gte=start), distinct=True),
         followed_up=Count("follow_ups", filter=Q(follow_ups__at__gte=start)),
         satisfied=Count(
             "follow_ups",

@@ -201,3 +201,22 @@ def test_cadre_home_lists_own_cases_and_links(org, cadre, client_for):
     body = client_for(cadre).get(reverse("dashboards:cadre_home")).content.decode()
     assert "我登记的" in body
     assert reverse("cases:case_create") + "?source=grid" in body
+
+
+def test_month_cards_count_each_case_once(org, director, client_for):
+    now = timezone.now()
+    closed = CaseFactory(center=org.center, status="closed", closure="archive", outcome="resolved", closed_at=now)
+    FollowUp.objects.create(case=closed, performance="na", satisfaction="unsatisfied")
+    FollowUp.objects.create(case=closed, performance="na", satisfaction="satisfied")
+    CaseFactory(center=org.center)
+    cards = client_for(director).get(reverse("dashboards:village_workbench")).context["cards"]
+    assert cards == {"intake": 2, "closed": 1, "followed_up": 2, "satisfied": 1}
+
+
+def test_town_staff_review_their_own_town_only(org, town_user, auditor, client_for):
+    client = client_for(town_user)
+    assert client.get(reverse("dashboards:town_review", args=[org.town.pk])).status_code == 200
+    assert client.get(reverse("dashboards:town_review", args=[org.other_town.pk])).status_code == 404
+    assert client.get(reverse("dashboards:village_review", args=[org.other_village.pk])).status_code == 404
+    assert client.get(reverse("dashboards:district_review")).status_code == 404
+    assert client_for(auditor).get(reverse("dashboards:district_review")).status_code == 200
