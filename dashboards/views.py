@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 
 from pinggu_center import audit
@@ -225,7 +226,11 @@ def contact_card(request: HttpRequest, center_id: int) -> HttpResponse:
         .distinct()
         .order_by("name")
     )
-    report_url = request.build_absolute_uri(f"/public/{center.division.code}/report/")
+    try:
+        report_path = reverse("public:report", args=[center.division.code])
+    except NoReverseMatch:  # the public intake is not installed here: print the address it will have
+        report_path = f"/public/{center.division.code}/report/"
+    report_url = request.build_absolute_uri(report_path)
     context = {
         "center": center,
         "members": members,
