@@ -18,7 +18,7 @@ from pinggu_center.scopes import visible_divisions
 from . import rates, selectors
 from .forms import PeriodForm
 
-KINDS = ("towns", "villages", "departments", "cases")
+KINDS = ("towns", "villages", "departments", "cases", "whistles")
 RATE_HEADERS = ["受理量", "响应率%", "解决率%", "满意率%", "小事不出村率%", "提级率%", "超期件数"]
 RATE_KEYS = [
     "intake",
@@ -64,14 +64,14 @@ def parse(user: User, data: QueryDict | dict) -> ExportSpec:
     if not form.is_valid():
         raise ExportError(" ".join(str(e) for errors in form.errors.values() for e in errors))
     division = None
-    if kind in {"villages", "cases"}:
+    if kind in {"villages", "cases", "whistles"}:
         division_id = str(data.get("division") or "")
         if not division_id.isdigit():
             raise ExportError(_("请指定镇街或村（社区）。"))
         division = visible_divisions(user).filter(pk=int(division_id)).first()
         if division is None:
             raise Http404
-        wanted = Level.TOWN if kind == "villages" else Level.VILLAGE
+        wanted = Level.VILLAGE if kind == "cases" else Level.TOWN
         if division.level != wanted:
             raise ExportError(_("所选区划的层级不符。"))
     elif not user.is_district:
@@ -152,8 +152,37 @@ def _cases(spec: ExportSpec) -> tuple[list[str], Iterable[list]]:
     return headers, rows
 
 
-BUILDERS = {"towns": _towns, "villages": _villages, "departments": _departments, "cases": _cases}
-TITLES = {"towns": "各镇街指标", "villages": "各村指标", "departments": "部门报到排名", "cases": "事项清单"}
+def _whistles(spec: ExportSpec) -> tuple[list[str], Iterable[list]]:
+    headers = ["事项编号", "事由", "部门", "吹哨时间", "报到期限", "报到时间", "是否逾期", "评分"]
+
+    def local(value):
+        return timezone.localtime(value).replace(tzinfo=None) if value else None
+
+    summonses = selectors.summonses_to(spec.division, spec.period)
+    rows = (
+        [
+            s.whistle.case.number,
+            s.whistle.case.title,
+            s.department.name,
+            local(s.whistle.blown_at),
+            local(s.whistle.report_in_due),
+            local(s.reported_at),
+            "是" if s.is_late else "否",
+            s.rating,
+        ]
+        for s in summonses.iterator(chunk_size=2000)
+    )
+    return headers, rows
+
+
+BUILDERS = {"towns": _towns, "villages": _villages, "departments": _departments, "cases": _cases, "whistles": _whistles}
+TITLES = {
+    "towns": "各镇街指标",
+    "villages": "各村指标",
+    "departments": "部门报到排名",
+    "cases": "事项清单",
+    "whistles": "吹哨报到",
+}
 
 
 def build(spec: ExportSpec, progress: Callable[[int], None] | None = None) -> bytes:

@@ -149,6 +149,15 @@ def open_transfers_to(town: Division) -> list[Transfer]:
     return list(transfers.select_related("case", "department").order_by("feedback_due")[:LIST_LIMIT])
 
 
+def summonses_to(town: Division, period: Period) -> QuerySet[Summons]:
+    """Every summons of the town's departments from whistles blown in the period (for the export)."""
+    start, end = period.bounds
+    summonses = Summons.objects.filter(
+        department__division=town, whistle__blown_at__gte=start, whistle__blown_at__lt=end
+    ).select_related("whistle__case", "department")
+    return summonses.order_by("-whistle__blown_at", "pk")
+
+
 def whistles_to(town: Division) -> list[Summons]:
     summonses = Summons.objects.filter(department__division=town).select_related("whistle__case", "department")
     return list(summonses.order_by("-whistle__blown_at", "pk")[:LIST_LIMIT])

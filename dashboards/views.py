@@ -10,6 +10,7 @@ from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from pinggu_center import audit
@@ -183,7 +184,8 @@ def export_job_create(request: HttpRequest) -> HttpResponse:
         spec = exports.parse(request.user, request.POST)
     except exports.ExportError as error:
         messages.error(request, str(error))
-        return redirect(request.META.get("HTTP_REFERER") or "home")
+        back = request.META.get("HTTP_REFERER", "")
+        return redirect(back if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}) else "home")
     with transaction.atomic():
         job = ExportJob.objects.create(user=request.user, kind=spec.kind, params=spec.as_params())
         transaction.on_commit(lambda: build_export.delay(job.pk))

@@ -220,3 +220,16 @@ def test_town_staff_review_their_own_town_only(org, town_user, auditor, client_f
     assert client.get(reverse("dashboards:village_review", args=[org.other_village.pk])).status_code == 404
     assert client.get(reverse("dashboards:district_review")).status_code == 404
     assert client_for(auditor).get(reverse("dashboards:district_review")).status_code == 200
+
+
+def test_town_whistles_export(org, town_user, director, client_for):
+    whistle = WhistleFactory(case__center=org.center, case__registered_by=director, blown_by=director)
+    SummonsFactory(whistle=whistle, department=org.justice_office)
+    client = client_for(town_user)
+    response = client.get(reverse("dashboards:export_table"), {"kind": "whistles", "division": org.town.pk})
+    rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[2][:3] == (whistle.case.number, whistle.case.title, "峪口地区司法所")
+    other = client.get(reverse("dashboards:export_table"), {"kind": "whistles", "division": org.other_town.pk})
+    assert other.status_code == 404
+    wrong_level = client.get(reverse("dashboards:export_table"), {"kind": "whistles", "division": org.village.pk})
+    assert wrong_level.status_code == 400 and "所选区划的层级不符。" in wrong_level.content.decode()
