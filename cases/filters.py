@@ -24,6 +24,8 @@ class CaseFilter(django_filters.FilterSet):
     category = django_filters.ModelChoiceFilter(label=_("类别"), queryset=Category.objects.all())
     source = django_filters.ChoiceFilter(label=_("来源"), choices=Case.Source.choices)
     overdue = django_filters.ChoiceFilter(label=_("是否逾期"), choices=YES_NO, method="filter_overdue")
+    # The drill-down from the review pages: one village's cases, within the user's scope as always.
+    division = django_filters.NumberFilter(field_name="division_id", widget=forms.HiddenInput, min_value=1)
     registered_from = django_filters.DateFilter(
         label=_("登记日期从"), field_name="registered_at", lookup_expr="date__gte",
         widget=forms.DateInput(attrs={"type": "date"}),

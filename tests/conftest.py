@@ -107,6 +107,15 @@ def client_for():
     return login
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing():
+    """Tests create many users; production's PBKDF2 would spend most of the suite's time hashing."""
+    from django.test.utils import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
 def _uses_transactional_db(request) -> bool:
     marker = request.node.get_closest_marker("django_db")
     names = set(request.fixturenames)

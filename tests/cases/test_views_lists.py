@@ -117,3 +117,13 @@ def test_export_query_count_does_not_grow(client_for, org, director):
     small = _count(client, EXPORT)
     _bulk_cases(org.center, 490)
     assert _count(client, EXPORT) == small
+
+
+def test_division_filter_drills_down_to_one_village_within_the_scope(client_for, org, town_user, other_director):
+    CaseFactory(center=org.center, title="西凡各庄的事")
+    CaseFactory(center=org.other_center, title="周村的事")
+    body = client_for(town_user).get(LIST, {"division": org.village.pk}).content.decode()
+    assert "西凡各庄的事" in body and "周村的事" not in body
+    # Naming a village outside the scope shows nothing of it.
+    body = client_for(other_director).get(LIST, {"division": org.village.pk}).content.decode()
+    assert "西凡各庄的事" not in body
