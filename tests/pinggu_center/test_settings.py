@@ -21,7 +21,8 @@ PRODUCTION_ENV = {
 
 def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS",
-                                                             "HOTLINE_SECRET", "REDIS_URL"}}
+                                                             "HOTLINE_SECRET", "REDIS_URL",
+                                                             "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=REPO, env={**clean, **env}, capture_output=True, text=True,
         timeout=60, stdin=subprocess.DEVNULL,
