@@ -23,7 +23,7 @@ from cases.models import Case, CaseEvent
 from pinggu_center.models import Center, Division, User
 from visits.models import Visit
 
-from ...benchmark.data import generate
+from ...benchmark import data as bulk_data
 
 
 class Command(BaseCommand):
@@ -43,7 +43,9 @@ class Command(BaseCommand):
                 raise CommandError("The bulk generator needs PostgreSQL (set DATABASE_URL).")
             started = time.monotonic()
             self.stdout.write(f"Generating {cases:,} cases and {visits:,} visits …")
-            generate(cases=cases, visits=visits, households_per_village=households_per_village, stdout=self.stdout)
+            bulk_data.generate(
+                cases=cases, visits=visits, households_per_village=households_per_village, stdout=self.stdout
+            )
             self.stdout.write(f"  done in {time.monotonic() - started:.0f} s")
         self.stdout.write(
             f"Data: {Case.objects.count():,} cases, {CaseEvent.objects.count():,} case events, "
