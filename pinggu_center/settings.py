@@ -223,6 +223,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
+    # Logins are kept in the audit log; axes would otherwise log each one again at INFO.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
 
 if PRODUCTION:

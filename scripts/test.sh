@@ -50,6 +50,8 @@ main() {
     # collectstatic, none of which a plain-HTTP test server can satisfy. DEBUG=true selects the
     # development profile; pytest-django still runs every test with settings.DEBUG = False.
     export DEBUG=true
+    # No persistent connections: a request thread of the live server must not keep the test database busy.
+    export DB_CONN_MAX_AGE=0
     # Browser tests launch Debian's /usr/bin/chromium; Playwright must not look for its own download.
     unset PLAYWRIGHT_BROWSERS_PATH
     export PYTHONUNBUFFERED=1
