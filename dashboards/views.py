@@ -5,7 +5,6 @@ from __future__ import annotations
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from pinggu_center import audit
 from pinggu_center.models import AuditLog, Division, Level, User
+from pinggu_center.paging import capped_page
 from pinggu_center.scopes import visible_centers, visible_divisions
 
 from . import exports, rates, selectors
@@ -148,7 +148,7 @@ def village_review(request: HttpRequest, village_id: int) -> HttpResponse:
     if not form.is_valid():
         return render(request, "dashboards/village_review.html", {"form": form, "village": village}, status=400)
     period = form.period
-    page = Paginator(selectors.cases_of_village(village, period), 25).get_page(request.GET.get("page"))
+    page = capped_page(selectors.cases_of_village(village, period), 25, request.GET.get("page"))
     context = {
         "form": form,
         "village": village,

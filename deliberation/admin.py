@@ -1,21 +1,11 @@
 from django.contrib import admin
 
+from pinggu_center.admin import ReadOnlyAdmin
+
 from .models import CenterDocument, MajorMatter, MatterStepRecord, Meeting, Resolution, Topic, Vote
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Deliberation records change only through services, which check the rules and write the audit log."""
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
+# Deliberation records change only through services, which check the rules and write the audit log.
 @admin.register(Meeting)
 class MeetingAdmin(ReadOnlyAdmin):
     list_display = ["title", "kind", "center", "held_at", "eligible_count", "present_count"]

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pinggu_center.forms import form_status
 from pinggu_center.models import User
 from pinggu_center.scopes import visible_centers
 from pinggu_center.uploads import serve_upload
@@ -21,10 +22,6 @@ from .forms import AdvanceMatterForm, DocumentForm, MajorMatterForm, MeetingForm
 from .models import MatterStep
 
 PAGE_SIZE = 25
-
-
-def _status(*forms) -> int:
-    return 400 if any(form.is_bound and not form.is_valid() for form in forms) else 200
 
 
 def _can_write(user: User) -> bool:
@@ -56,7 +53,7 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
             return redirect("deliberation:meeting_list")
         messages.success(request, _("会议已登记，请添加议题。"))
         return redirect(meeting)
-    return render(request, "deliberation/meeting_form.html", {"form": form}, status=_status(form))
+    return render(request, "deliberation/meeting_form.html", {"form": form}, status=form_status(form))
 
 
 @login_required
@@ -71,7 +68,7 @@ def meeting_detail(request: HttpRequest, meeting_id: int, topic_form: TopicForm 
         "notice_rule": rules.NOTICE_RULE if meeting.kind in rules.VILLAGER_KINDS else "",
         "majority_rule": rules.MAJORITY_RULE,
     }
-    return render(request, "deliberation/meeting_detail.html", context, status=_status(topic_form) if topic_form else 200)
+    return render(request, "deliberation/meeting_detail.html", context, status=form_status(topic_form) if topic_form else 200)
 
 
 @login_required
@@ -106,7 +103,7 @@ def topic_vote(request: HttpRequest, topic_id: int) -> HttpResponse:
                 messages.warning(request, _("表决已记录：赞成票未过到会人员半数，决议未通过。"))
         return redirect(topic.meeting)
     context = {"topic": topic, "meeting": topic.meeting, "form": form, "majority_rule": rules.MAJORITY_RULE}
-    return render(request, "deliberation/topic_vote.html", context, status=_status(form))
+    return render(request, "deliberation/topic_vote.html", context, status=form_status(form))
 
 
 def resolution_notice(request: HttpRequest, token: str) -> HttpResponse:
@@ -134,7 +131,7 @@ def matter_create(request: HttpRequest) -> HttpResponse:
             return redirect("deliberation:matter_list")
         messages.success(request, _("重大事项已登记，请按四议两公开依次推进。"))
         return redirect(matter)
-    return render(request, "deliberation/matter_form.html", {"form": form}, status=_status(form))
+    return render(request, "deliberation/matter_form.html", {"form": form}, status=form_status(form))
 
 
 @login_required
@@ -151,7 +148,7 @@ def matter_detail(request: HttpRequest, matter_id: int, form: AdvanceMatterForm 
         "form": form,
         "can_advance": request.user.is_director_or_above and not request.user.is_read_only and not matter.is_finished,
     }
-    return render(request, "deliberation/matter_detail.html", context, status=_status(form))
+    return render(request, "deliberation/matter_detail.html", context, status=form_status(form))
 
 
 @login_required
@@ -187,7 +184,7 @@ def document_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("文件已上传。"))
         return redirect("deliberation:document_list")
-    return render(request, "deliberation/document_form.html", {"form": form}, status=_status(form))
+    return render(request, "deliberation/document_form.html", {"form": form}, status=form_status(form))
 
 
 @login_required

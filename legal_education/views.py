@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pinggu_center.forms import form_status
 from pinggu_center.models import Level, User
 from pinggu_center.scopes import visible_centers, visible_divisions
 from pinggu_center.uploads import serve_upload
@@ -23,10 +24,6 @@ from .models import MIN_LIAISONS_PER_VILLAGE, LegalTeam
 PAGE_SIZE = 25
 
 
-def _status(*forms) -> int:
-    return 400 if any(form is not None and form.is_bound and not form.is_valid() for form in forms) else 200
-
-
 def _can_write(user: User) -> bool:
     return not user.is_read_only and user.role != User.Role.DEPARTMENT_STAFF
 
@@ -37,7 +34,7 @@ def _page(request: HttpRequest, queryset):
 
 def _list(request: HttpRequest, filterset, template: str, extra: dict | None = None) -> HttpResponse:
     context = {"filter": filterset, "page": _page(request, filterset.qs), "can_write": _can_write(request.user)}
-    return render(request, template, {**context, **(extra or {})}, status=_status(filterset.form if filterset.is_bound else None))
+    return render(request, template, {**context, **(extra or {})}, status=form_status(filterset.form if filterset.is_bound else None))
 
 
 def _summary_filter(request: HttpRequest, **options) -> tuple[SummaryFilterForm, dict]:
@@ -65,7 +62,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
     uncovered = selectors.uncovered_centers(request.user, year=year, town_id=town.pk if town else None)
     chart = {"labels": [row["town"] for row in rows], "values": [row["rate"] for row in rows], "unit": "%"}
     context = {"form": form, "rows": rows, "year": year, "page": _page(request, uncovered), "chart": chart}
-    return render(request, "legal_education/coverage.html", context, status=_status(form))
+    return render(request, "legal_education/coverage.html", context, status=form_status(form))
 
 
 @login_required
@@ -79,7 +76,7 @@ def liaison_overview(request: HttpRequest) -> HttpResponse:
     )
     chart = {"labels": [row["town"] for row in rows], "values": [row["short_count"] for row in rows], "unit": ""}
     context = {"form": form, "rows": rows, "page": _page(request, centers), "minimum": MIN_LIAISONS_PER_VILLAGE, "chart": chart}
-    return render(request, "legal_education/liaison_overview.html", context, status=_status(form))
+    return render(request, "legal_education/liaison_overview.html", context, status=form_status(form))
 
 
 @login_required
@@ -98,7 +95,7 @@ def team_list(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("已添加队伍。"))
             return redirect("legal_education:team_list")
     page = _page(request, LegalTeam.objects.all())
-    return render(request, "legal_education/team_list.html", {"page": page, "form": form}, status=_status(form))
+    return render(request, "legal_education/team_list.html", {"page": page, "form": form}, status=form_status(form))
 
 
 @login_required
@@ -119,7 +116,7 @@ def activity_create(request: HttpRequest) -> HttpResponse:
             return redirect("legal_education:activity_list")
         messages.success(request, _("活动已登记，可上传照片。"))
         return redirect(activity)
-    return render(request, "legal_education/activity_form.html", {"form": form}, status=_status(form))
+    return render(request, "legal_education/activity_form.html", {"form": form}, status=form_status(form))
 
 
 @login_required
@@ -131,7 +128,7 @@ def activity_detail(request: HttpRequest, activity_id: int, photo_form: PhotoFor
         "photo_form": photo_form or PhotoForm(),
         "can_write": _can_write(request.user),
     }
-    return render(request, "legal_education/activity_detail.html", context, status=_status(photo_form))
+    return render(request, "legal_education/activity_detail.html", context, status=form_status(photo_form))
 
 
 @login_required
@@ -173,7 +170,7 @@ def liaison_create(request: HttpRequest) -> HttpResponse:
             return redirect("legal_education:liaison_list")
         messages.success(request, _("已登记法律明白人。"))
         return redirect("legal_education:liaison_detail", liaison.pk)
-    return render(request, "legal_education/liaison_form.html", {"form": form}, status=_status(form))
+    return render(request, "legal_education/liaison_form.html", {"form": form}, status=form_status(form))
 
 
 @login_required
@@ -185,7 +182,7 @@ def liaison_detail(request: HttpRequest, liaison_id: int, form: TrainingForm | N
         "form": form or TrainingForm(),
         "can_write": _can_write(request.user),
     }
-    return render(request, "legal_education/liaison_detail.html", context, status=_status(form))
+    return render(request, "legal_education/liaison_detail.html", context, status=form_status(form))
 
 
 @login_required
@@ -222,7 +219,7 @@ def report_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("法治村情报告已上传。"))
         return redirect("legal_education:report_list")
-    return render(request, "legal_education/report_form.html", {"form": form}, status=_status(form))
+    return render(request, "legal_education/report_form.html", {"form": form}, status=form_status(form))
 
 
 @login_required

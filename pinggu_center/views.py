@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import services
-from .forms import MemberForm, RetireMemberForm
+from .forms import MemberForm, RetireMemberForm, form_status
 from .models import Center, Member, Notification, User
 from .scopes import visible_centers
 
@@ -87,7 +87,7 @@ def member_create(request: HttpRequest, center_id: int) -> HttpResponse:
         else:
             messages.success(request, _("已添加成员。"))
         return redirect(center.get_absolute_url())
-    return render(request, "pinggu_center/member_form.html", {"form": form, "center": center}, status=_status(form))
+    return render(request, "pinggu_center/member_form.html", {"form": form, "center": center}, status=form_status(form))
 
 
 @login_required
@@ -103,7 +103,7 @@ def member_edit(request: HttpRequest, member_id: int) -> HttpResponse:
             messages.success(request, _("已保存。"))
         return redirect(member.center.get_absolute_url())
     context = {"form": form, "center": member.center, "member": member}
-    return render(request, "pinggu_center/member_form.html", context, status=_status(form))
+    return render(request, "pinggu_center/member_form.html", context, status=form_status(form))
 
 
 @login_required
@@ -119,11 +119,7 @@ def member_retire(request: HttpRequest, member_id: int) -> HttpResponse:
             messages.success(request, _("成员已退出，历史记录保留。"))
         return redirect(member.center.get_absolute_url())
     context = {"form": form, "center": member.center, "member": member}
-    return render(request, "pinggu_center/member_retire.html", context, status=_status(form))
-
-
-def _status(form) -> int:
-    return 400 if form.is_bound and not form.is_valid() else 200
+    return render(request, "pinggu_center/member_retire.html", context, status=form_status(form))
 
 
 @login_required

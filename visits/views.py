@@ -14,7 +14,9 @@ from django.views.decorators.http import require_POST
 
 from cases.services import CaseRuleError
 from pinggu_center import audit
+from pinggu_center.forms import form_status
 from pinggu_center.models import AuditLog
+from pinggu_center.paging import capped_page
 
 from . import selectors, services
 from .exports import household_workbook, statistics_workbook, xlsx_response
@@ -27,10 +29,6 @@ from .models import Household
 IMPORT_SESSION_KEY = "visits_household_import"
 
 
-def _status(form) -> int:
-    return 400 if form.is_bound and not form.is_valid() else 200
-
-
 @login_required
 def household_list(request: HttpRequest) -> HttpResponse:
     households = (
@@ -40,7 +38,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
     if request.GET.get("export") == "xlsx":
         audit.record(AuditLog.Action.EXPORT, request=request, detail=f"households {request.GET.urlencode()}"[:500])
         return xlsx_response(household_workbook(filterset.qs), "households.xlsx")
-    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
+    page = capped_page(filterset.qs, 50, request.GET.get("page"))
     return render(request, "visits/household_list.html", {"filter": filterset, "page": page})
 
 
@@ -63,7 +61,7 @@ def household_create(request: HttpRequest) -> HttpResponse:
             return redirect("visits:household_list")
         messages.success(request, _("已登记住户。"))
         return redirect(household.get_absolute_url())
-    return render(request, "visits/household_form.html", {"form": form}, status=_status(form))
+    return render(request, "visits/household_form.html", {"form": form}, status=form_status(form))
 
 
 @login_required
@@ -80,7 +78,7 @@ def household_import(request: HttpRequest) -> HttpResponse:
             request.session[IMPORT_SESSION_KEY] = {"division": division.pk, "rows": report.good}
             context = {"report": report, "division": division, "form": form}
             return render(request, "visits/household_import.html", context, status=400 if report.bad else 200)
-    return render(request, "visits/household_import.html", {"form": form}, status=_status(form))
+    return render(request, "visits/household_import.html", {"form": form}, status=form_status(form))
 
 
 @login_required
@@ -127,7 +125,7 @@ def visit_create(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("已保存走访记录。"))
         return redirect(visit.get_absolute_url())
     context = {"form": form, "household": household, "progress": progress}
-    return render(request, "visits/visit_form.html", context, status=_status(form))
+    return render(request, "visits/visit_form.html", context, status=form_status(form))
 
 
 @login_required
@@ -141,7 +139,7 @@ def visit_detail(request: HttpRequest, visit_id: int, case_form: TurnIntoCaseFor
             case_url = None
     form = case_form or TurnIntoCaseForm(initial={"category": visit.category, "title": visit.raised[:100]})
     context = {"visit": visit, "case_form": form, "case_url": case_url}
-    return render(request, "visits/visit_detail.html", context, status=_status(form))
+    return render(request, "visits/visit_detail.html", context, status=form_status(form))
 
 
 @login_required

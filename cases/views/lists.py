@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from pinggu_center import audit
 from pinggu_center.models import AuditLog, User
+from pinggu_center.paging import capped_page
 
 from .. import selectors
 from ..exports import cases_workbook
@@ -21,7 +21,7 @@ INBOX_LIMIT = 100
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
     case_filter = CaseFilter(request.GET or None, queryset=selectors.case_list(request.user))
-    page = Paginator(case_filter.qs, 25).get_page(request.GET.get("page"))
+    page = capped_page(case_filter.qs, 25, request.GET.get("page"))
     status = 400 if case_filter.is_bound and not case_filter.is_valid() else 200
     return render(request, "cases/case_list.html", {"filter": case_filter, "page": page}, status=status)
 

@@ -74,3 +74,15 @@ def test_roster_query_count_does_not_grow(org, director, client_for, django_asse
     MemberFactory.create_batch(30, center=org.center, role_codes=["grid", "committee"])
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("center_roster", args=[org.center.pk]))
+
+
+def test_capped_paginator_stops_counting_at_the_cap(org, monkeypatch):
+    from pinggu_center import paging
+
+    monkeypatch.setattr(paging, "COUNT_CAP", 5)
+    MemberFactory.create_batch(8, center=org.center)
+    page = paging.capped_page(Member.objects.order_by("pk"), 3, "2")
+    assert page.paginator.count == 6 and page.paginator.is_capped
+    assert [m.pk for m in page] == list(Member.objects.order_by("pk").values_list("pk", flat=True)[3:6])
+    small = paging.capped_page(Member.objects.filter(pk__lt=0), 3, "1")
+    assert small.paginator.count == 0 and not small.paginator.is_capped
