@@ -169,7 +169,7 @@ def test_refusals(org, cadre, director, other_director, auditor, department_user
         case = register(org.center, cadre)
     before = (Case.objects.get(pk=case.pk).version, CaseEvent.objects.filter(case=case).count())
     expected = services.CaseRuleError if message else Exception
-    with pytest.raises(expected, match=message or ""):
+    with pytest.raises(expected, match=message):
         action(case, users, org)
     assert (Case.objects.get(pk=case.pk).version, CaseEvent.objects.filter(case=case).count()) == before
 
