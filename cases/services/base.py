@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import ParamSpec, TypeVar
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from pinggu_center.models import Level, Outbox, User
@@ -18,6 +21,21 @@ HOTLINE_KINDS = {
     CaseEvent.Kind.PATH_CHOSEN, CaseEvent.Kind.ESCALATED, CaseEvent.Kind.ROUTED, CaseEvent.Kind.TRANSFERRED,
     CaseEvent.Kind.FEEDBACK, CaseEvent.Kind.ARCHIVED, CaseEvent.Kind.FOLLOW_UP, CaseEvent.Kind.REOPENED,
 }
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def in_site_language(service: Callable[P, R]) -> Callable[P, R]:
+    """Timeline notes and notifications are stored once for every reader, so they are written in the site's language."""
+
+    @functools.wraps(service)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        with translation.override(settings.LANGUAGE_CODE):
+            return service(*args, **kwargs)
+
+    return wrapper
 
 
 class CaseRuleError(Exception):

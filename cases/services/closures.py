@@ -16,6 +16,7 @@ from ..models import Case, CaseEvent, FollowUp, Transfer
 from ..workdays import add_working_days
 from .base import (
     CaseRuleError,
+    in_site_language,
     lock_case,
     record_event,
     require_actor_holds,
@@ -29,6 +30,7 @@ HOLDER_ROLES = {Level.VILLAGE: ["village_director", "village_staff"], Level.TOWN
                 Level.DISTRICT: ["district_admin"]}
 
 
+@in_site_language
 @transaction.atomic
 def archive_case(*, case_id: int, actor: User, outcome: str, summary: str, version: int | None = None) -> Case:
     """总结归档: close the case here with its outcome and a written summary."""
@@ -48,6 +50,7 @@ def archive_case(*, case_id: int, actor: User, outcome: str, summary: str, versi
     return case
 
 
+@in_site_language
 @transaction.atomic
 def escalate_case(*, case_id: int, from_level: str, actor: User | None, reason: str, automatic: bool = False,
                   version: int | None = None) -> Case:
@@ -72,6 +75,7 @@ def escalate_case(*, case_id: int, from_level: str, actor: User | None, reason: 
     return case
 
 
+@in_site_language
 @transaction.atomic
 def route_escalation(*, case_id: int, level: str) -> bool:
     """Hand an escalated case to the body at its new level, set its deadlines, notify its users; once only."""
@@ -123,6 +127,7 @@ def open_transfer(case: Case, *, actor: User | None, target: str, department: De
     return transfer
 
 
+@in_site_language
 @transaction.atomic
 def transfer_case(*, case_id: int, actor: User, target: str, department: Department | None, reason: str,
                   feedback_due: datetime | None = None, version: int | None = None) -> Transfer:
@@ -136,6 +141,7 @@ def transfer_case(*, case_id: int, actor: User, target: str, department: Departm
                          feedback_due=feedback_due)
 
 
+@in_site_language
 @transaction.atomic
 def record_transfer_feedback(*, transfer_id: int, actor: User | None, feedback: str, reference: str = "",
                              version: int | None = None) -> Transfer:
@@ -160,6 +166,7 @@ def record_transfer_feedback(*, transfer_id: int, actor: User | None, feedback: 
     return transfer
 
 
+@in_site_language
 @transaction.atomic
 def record_follow_up(*, case_id: int, actor: User, performance: str, risk: str, satisfaction: str, note: str,
                      reopen: bool = False, version: int | None = None) -> FollowUp:
@@ -185,6 +192,7 @@ def record_follow_up(*, case_id: int, actor: User, performance: str, risk: str, 
     return follow_up
 
 
+@in_site_language
 @transaction.atomic
 def extend_deadline(*, case_id: int, actor: User, new_due: datetime, consent: str,
                     version: int | None = None) -> Case:
@@ -205,6 +213,7 @@ def extend_deadline(*, case_id: int, actor: User, new_due: datetime, consent: st
     return case
 
 
+@in_site_language
 @transaction.atomic
 def add_review_comment(*, case_id: int, actor: User, note: str, version: int | None = None) -> None:
     """A district reviewer's comment, kept on the case's timeline."""
@@ -216,6 +225,7 @@ def add_review_comment(*, case_id: int, actor: User, note: str, version: int | N
     record_event(case, CaseEvent.Kind.REVIEWED, actor=actor, note=note.strip())
 
 
+@in_site_language
 @transaction.atomic
 def remind_deadline(*, case_id: int) -> bool:
     """Remind the holder once per deadline that it is near; True when a reminder was sent."""

@@ -17,7 +17,7 @@ from pinggu_center.models import AuditLog, Center, Department, Level, User
 
 from ..models import Attachment, Case, CaseEvent, CaseSequence, Category, Party, Transfer
 from ..uploads import sniff_upload
-from .base import CaseRuleError, lock_case, record_event, resolution_due, response_due
+from .base import CaseRuleError, in_site_language, lock_case, record_event, resolution_due, response_due
 from .closures import open_transfer
 
 
@@ -58,6 +58,7 @@ class Intake:
     hotline: HotlineOrder | None = None
 
 
+@in_site_language
 @transaction.atomic
 def register_case(*, center: Center, intake: Intake, actor: User | None) -> Case:
     """Register a case at its village's center; a matter for another body or for enforcement leaves at once."""
@@ -160,6 +161,7 @@ def add_attachments(case: Case, files: Iterable[UploadedFile], *, actor: User | 
     return attachments
 
 
+@in_site_language
 @transaction.atomic
 def attach_files(*, case_id: int, actor: User, files: Sequence[UploadedFile],
                  version: int | None = None) -> list[Attachment]:

@@ -17,6 +17,7 @@ from ..models import Agreement, Case, CaseEvent, Session, Summons, Whistle
 from ..workdays import add_working_days
 from .base import (
     CaseRuleError,
+    in_site_language,
     lock_case,
     mark_responded,
     record_event,
@@ -28,6 +29,7 @@ from .base import (
 )
 
 
+@in_site_language
 @transaction.atomic
 def choose_path(
     *, case_id: int, actor: User, path: str, legal_method: str = "", legal_basis: str = "", version: int | None = None
@@ -56,6 +58,7 @@ def choose_path(
     return case
 
 
+@in_site_language
 @transaction.atomic
 def record_session(*, case_id: int, actor: User, held_at: datetime, place: str, mediators: str,
                    parties_present: str, record: str, outcome: str, version: int | None = None) -> Session:
@@ -76,6 +79,7 @@ def record_session(*, case_id: int, actor: User, held_at: datetime, place: str, 
     return session
 
 
+@in_site_language
 @transaction.atomic
 def blow_whistle(*, case_id: int, actor: User, matter: str, departments: Sequence[Department],
                  report_in_due: datetime | None = None, version: int | None = None) -> Whistle:
@@ -106,6 +110,7 @@ def blow_whistle(*, case_id: int, actor: User, matter: str, departments: Sequenc
     return whistle
 
 
+@in_site_language
 @transaction.atomic
 def report_in(*, summons_id: int, actor: User, note: str, attended: bool, version: int | None = None) -> Summons:
     """A summoned department reports in (报到); once only."""
@@ -124,6 +129,7 @@ def report_in(*, summons_id: int, actor: User, note: str, attended: bool, versio
     return summons
 
 
+@in_site_language
 @transaction.atomic
 def rate_department(*, summons_id: int, actor: User, rating: int, comment: str,
                     version: int | None = None) -> Summons:
@@ -143,6 +149,7 @@ def rate_department(*, summons_id: int, actor: User, rating: int, comment: str,
     return summons
 
 
+@in_site_language
 @transaction.atomic
 def save_agreement(*, case_id: int, actor: User, version: int | None = None, **fields) -> Agreement:
     """Record the signed 调解协议书 of a people's mediation."""
@@ -161,6 +168,7 @@ def save_agreement(*, case_id: int, actor: User, version: int | None = None, **f
     return agreement
 
 
+@in_site_language
 @transaction.atomic
 def record_confirmation(*, case_id: int, actor: User, applied_on: date, court: Department, result: str,
                         version: int | None = None) -> Agreement:

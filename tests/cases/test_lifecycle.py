@@ -275,3 +275,17 @@ def test_events_are_append_only(org, cadre):
         event.save()
     with pytest.raises(PermissionError):
         event.delete()
+
+
+def test_stored_notes_are_in_the_site_language_whatever_the_actor_reads(org, cadre, director, town_user):
+    from django.utils import translation
+
+    case = register(org.center, cadre)
+    with translation.override("en"):
+        services.archive_case(case_id=case.pk, actor=director, outcome="resolved", summary="和解")
+    assert case.events.get(kind=CaseEvent.Kind.ARCHIVED).note.startswith("已化解")
+    other = register(org.center, cadre)
+    _escalate(other, org, {"director": director})
+    with translation.override("en"):
+        services.route_escalation(case_id=other.pk, level="town")
+    assert Notification.objects.get(recipient=town_user).text.startswith("提级上报事项待办")
