@@ -208,6 +208,7 @@ else:
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
     "outbox-sweep": {"task": "pinggu_center.tasks.sweep_outbox", "schedule": 60.0},
+    "audit-retention": {"task": "pinggu_center.tasks.prune_audit_log", "schedule": 24 * 3600.0},
 }
 
 # Outbox delivery: attempts before a row is marked failed, and the first back-off in seconds.
@@ -215,7 +216,7 @@ OUTBOX_MAX_ATTEMPTS = envint("OUTBOX_MAX_ATTEMPTS", 12)
 OUTBOX_BACKOFF_SECONDS = envint("OUTBOX_BACKOFF_SECONDS", 30)
 OUTBOX_STALE_SECONDS = envint("OUTBOX_STALE_SECONDS", 120)
 
-# Audit rows are kept at least six months (Cybersecurity Law Art. 21).
+# Audit rows are kept at least six months (Cybersecurity Law Art. 21); a nightly task removes older ones.
 AUDIT_RETENTION_DAYS = max(envint("AUDIT_RETENTION_DAYS", 400), 183)
 
 LOGGING = {

@@ -1,8 +1,13 @@
 """Background work of the organisation app: outbox delivery and its safety-net sweep."""
 
+from datetime import timedelta
+
 from celery import shared_task
+from django.conf import settings
+from django.utils import timezone
 
 from . import outbox
+from .models import AuditLog
 
 
 @shared_task(acks_late=True)
@@ -18,3 +23,11 @@ def sweep_outbox() -> int:
     for outbox_id in ids:
         outbox.hand_to_worker(outbox_id, 0)
     return len(ids)
+
+
+@shared_task
+def prune_audit_log() -> int:
+    """Delete audit rows past the retention period (never shorter than the six months the law requires)."""
+    cutoff = timezone.now() - timedelta(days=max(settings.AUDIT_RETENTION_DAYS, 183))
+    deleted, _ = AuditLog.objects.filter(at__lt=cutoff).delete()
+    return deleted
