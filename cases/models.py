@@ -130,6 +130,9 @@ class Case(models.Model):
     outcome = models.CharField(_("结果"), max_length=16, choices=Outcome.choices, blank=True)
     summary = models.TextField(_("总结"), blank=True)
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    # Kept by the services so the review rates read one row per case instead of a subquery per case.
+    escalated_at = models.DateTimeField(_("首次提级时间"), null=True, blank=True)
+    satisfaction = models.CharField(_("最近回访满意度"), max_length=16, blank=True)
 
     registered_at = models.DateTimeField(_("登记时间"), default=timezone.now)
     registered_by = models.ForeignKey(

@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Exists, F, FloatField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, F, FloatField, Q, QuerySet, Value
 from django.db.models.functions import Cast, NullIf
 from django.utils import timezone
 
-from cases.models import Case, CaseEvent, FollowUp
+from cases.models import Case, FollowUp
 from pinggu_center.models import Level
 
 GOOD = [FollowUp.Satisfaction.SATISFIED, FollowUp.Satisfaction.BASICALLY]
@@ -54,12 +54,6 @@ def cases_in(period: Period) -> QuerySet[Case]:
     return Case.objects.filter(registered_at__gte=start, registered_at__lt=end)
 
 
-def _annotated(cases: QuerySet[Case]) -> QuerySet[Case]:
-    latest = FollowUp.objects.filter(case=OuterRef("pk")).order_by("-at", "-pk").values("satisfaction")[:1]
-    escalated = CaseEvent.objects.filter(case=OuterRef("pk"), kind=CaseEvent.Kind.ESCALATED)
-    return cases.annotate(latest_satisfaction=Subquery(latest), was_escalated=Exists(escalated))
-
-
 def _counts(now: datetime) -> dict:
     closed = Q(status=Case.Status.CLOSED)
     return {
@@ -71,11 +65,12 @@ def _counts(now: datetime) -> dict:
         "responded_in_time": Count("pk", filter=Q(response_due__isnull=False, responded_at__lte=F("response_due"))),
         "archived": Count("pk", filter=closed & Q(closure=Case.Closure.ARCHIVE)),
         "resolved": Count("pk", filter=closed & Q(closure=Case.Closure.ARCHIVE, outcome=Case.Outcome.RESOLVED)),
-        "followed_up": Count("pk", filter=Q(latest_satisfaction__isnull=False)),
-        "satisfied": Count("pk", filter=Q(latest_satisfaction__in=GOOD)),
+        # Case.satisfaction is the latest follow-up's answer, kept by record_follow_up.
+        "followed_up": Count("pk", filter=~Q(satisfaction="")),
+        "satisfied": Count("pk", filter=Q(satisfaction__in=GOOD)),
         "closed": Count("pk", filter=closed),
         "closed_in_village": Count("pk", filter=closed & Q(level=Level.VILLAGE)),
-        "escalated": Count("pk", filter=Q(was_escalated=True)),
+        "escalated": Count("pk", filter=Q(escalated_at__isnull=False)),
         "overdue": Count("pk", filter=~closed & Q(resolution_due__lt=now)),
     }
 
@@ -90,7 +85,7 @@ def _ratios() -> dict:
 def rates_by(cases: QuerySet[Case], group: str) -> dict[int, dict]:
     """One query: {group id: counts and rates} for `group` = "division_id" (village) or "division__parent_id" (town)."""
     now = timezone.now()
-    rows = _annotated(cases).order_by().values(group_id=F(group)).annotate(**_counts(now)).annotate(**_ratios())
+    rows = cases.order_by().values(group_id=F(group)).annotate(**_counts(now)).annotate(**_ratios())
     return {row["group_id"]: row for row in rows}
 
 
@@ -98,8 +93,7 @@ def rates_total(cases: QuerySet[Case]) -> dict:
     """One query: the same counts and rates over all of `cases`."""
     now = timezone.now()
     rows = (
-        _annotated(cases)
-        .order_by()
+        cases.order_by()
         .annotate(everything=Value(1))
         .values("everything")
         .annotate(**_counts(now))

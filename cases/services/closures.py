@@ -68,7 +68,8 @@ def escalate_case(*, case_id: int, from_level: str, actor: User | None, reason: 
         raise CaseRuleError(_("区级是最高办理层级，不能再提级上报；请归档或移交。"))
     from_status, previous_level = case.status, case.level
     case.level, case.status, case.closure = next_level, Case.Status.REGISTERED, Case.Closure.ESCALATE
-    save_case(case, ["level", "status", "closure"])
+    case.escalated_at = case.escalated_at or timezone.now()
+    save_case(case, ["level", "status", "closure", "escalated_at"])
     record_event(case, CaseEvent.Kind.ESCALATED, actor=actor, note=reason.strip(), from_status=from_status,
                  from_level=previous_level, automatic=automatic)
     Outbox.enqueue("route_escalation", case_id=case.pk, level=next_level)
@@ -181,14 +182,15 @@ def record_follow_up(*, case_id: int, actor: User, performance: str, risk: str, 
     follow_up = FollowUp.objects.create(case=case, by=actor, performance=performance, risk=risk,
                                         satisfaction=satisfaction, note=note, reopened=reopen)
     record_event(case, CaseEvent.Kind.FOLLOW_UP, actor=actor, note=f"{follow_up.get_satisfaction_display()}。{note}")
+    case.satisfaction = satisfaction
     if reopen:
         case.status, case.closure, case.outcome, case.closed_at = Case.Status.HANDLING, "", "", None
         case.resolution_due = add_working_days(timezone.now(), settings.CASE_RESOLUTION_WORKING_DAYS[case.level])
-        save_case(case, ["status", "closure", "outcome", "closed_at", "resolution_due"])
+        save_case(case, ["status", "closure", "outcome", "closed_at", "resolution_due", "satisfaction"])
         record_event(case, CaseEvent.Kind.REOPENED, actor=actor, note=_("回访不满意，重新办理。"),
                      from_status=Case.Status.CLOSED)
     else:
-        save_case(case, [])
+        save_case(case, ["satisfaction"])
     return follow_up
 
 

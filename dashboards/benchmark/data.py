@@ -1,7 +1,8 @@
 """Bulk rows written with PostgreSQL's generate_series: a million cases in a minute, not an hour of ORM saves.
 
 The rows are plausible, not pretty: every village, category, status and closure, five years of dates,
-three timeline events per case, one party each, and households with two years of visits.
+three timeline events per case, one party each, and households with two years of visits. As in a real
+district, only cases of the last two months are still open.
 """
 
 from __future__ import annotations
@@ -18,22 +19,25 @@ INSERT INTO cases_case (
     number, center_id, division_id, level, holder_id, status, source, kind, category_id, title, description,
     location_text, urgency, rights_informed, accepted_elsewhere, reserved_by_law, path, legal_method, legal_basis,
     closure, outcome, summary, closed_at, registered_at, level_since, responded_at, response_due, resolution_due,
-    extension_consent, version, hotline_request_hash, public_token
+    extension_consent, version, hotline_request_hash, public_token, escalated_at, satisfaction
 )
 SELECT
     'BM-' || i, v.center_id, v.division_id, 'village', v.division_id,
-    CASE WHEN i %% 20 < 17 THEN 'closed' WHEN i %% 20 = 17 THEN 'handling' WHEN i %% 20 = 18 THEN 'registered'
+    CASE WHEN (i %% 1825 >= 60 OR i %% 20 < 17) THEN 'closed' WHEN i %% 20 = 17 THEN 'handling' WHEN i %% 20 = 18 THEN 'registered'
          ELSE 'transferred' END,
     (ARRAY['reception','visit','hotline','grid','petition','online','other'])[1 + i %% 7],
     'dispute', c.id, '基准数据事项 ' || i, '用于性能基准的事项描述。', '', 'normal', true, false, false,
-    CASE WHEN i %% 20 = 18 THEN '' ELSE (ARRAY['direct','joint','legal'])[1 + i %% 3] END, '', '',
-    CASE WHEN i %% 20 < 17 THEN 'archive' WHEN i %% 20 = 19 THEN 'transfer' ELSE '' END,
-    CASE WHEN i %% 20 < 17 THEN (ARRAY['resolved','resolved','resolved','unresolved','withdrawn'])[1 + i %% 5]
+    CASE WHEN i %% 1825 < 60 AND i %% 20 = 18 THEN '' ELSE (ARRAY['direct','joint','legal'])[1 + i %% 3] END, '', '',
+    CASE WHEN (i %% 1825 >= 60 OR i %% 20 < 17) THEN 'archive' WHEN i %% 20 = 19 THEN 'transfer' ELSE '' END,
+    CASE WHEN (i %% 1825 >= 60 OR i %% 20 < 17) THEN (ARRAY['resolved','resolved','resolved','unresolved','withdrawn'])[1 + i %% 5]
          ELSE '' END,
-    CASE WHEN i %% 20 < 17 THEN '基准归档总结' ELSE '' END,
-    CASE WHEN i %% 20 < 17 THEN t.at + interval '5 days' END,
+    CASE WHEN (i %% 1825 >= 60 OR i %% 20 < 17) THEN '基准归档总结' ELSE '' END,
+    CASE WHEN (i %% 1825 >= 60 OR i %% 20 < 17) THEN t.at + interval '5 days' END,
     t.at, t.at, t.at + interval '3 hours', t.at + interval '1 day', t.at + interval '14 days',
-    '', 1, '', md5(i::text)
+    '', 1, '', md5(i::text),
+    CASE WHEN i %% 10 = 0 THEN t.at + interval '2 days' END,
+    CASE WHEN (i %% 1825 >= 60 OR i %% 20 < 17) AND i %% 3 = 0 THEN (ARRAY['satisfied','satisfied','basically','unsatisfied'])[1 + i %% 4]
+         ELSE '' END
 FROM generate_series(1, %(cases)s) AS i
 JOIN villages v ON v.n = i %% 311
 JOIN categories c ON c.n = i %% (SELECT count(*) FROM cases_category)

@@ -289,3 +289,17 @@ def test_stored_notes_are_in_the_site_language_whatever_the_actor_reads(org, cad
     with translation.override("en"):
         services.route_escalation(case_id=other.pk, level="town")
     assert Notification.objects.get(recipient=town_user).text.startswith("提级上报事项待办")
+
+
+def test_case_keeps_its_first_escalation_and_latest_satisfaction(org, cadre, director, town_user):
+    case = register(org.center, cadre)
+    _escalate(case, org, {"director": director})
+    first = Case.objects.get(pk=case.pk).escalated_at
+    services.route_escalation(case_id=case.pk, level="town")
+    services.escalate_case(case_id=case.pk, from_level="town", actor=town_user, reason="跨镇")
+    assert Case.objects.get(pk=case.pk).escalated_at == first
+    other = _closed(org, cadre, director)
+    for answer in ["unsatisfied", "basically"]:
+        services.record_follow_up(case_id=other.pk, actor=director, performance="na", risk="", satisfaction=answer,
+                                  note="")
+    assert Case.objects.get(pk=other.pk).satisfaction == "basically"

@@ -14,7 +14,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _follow_up(case: Case, satisfaction: str, at) -> None:
+    """A follow-up as record_follow_up leaves it: the row, and the case's latest answer (called in time order)."""
     FollowUp.objects.create(case=case, at=at, performance="na", satisfaction=satisfaction)
+    Case.objects.filter(pk=case.pk).update(satisfaction=satisfaction)
 
 
 def _closed(center, *, closure: str, outcome: str = "", level: str = Level.VILLAGE, **fields) -> Case:
@@ -53,6 +55,7 @@ def hand_counted(org):
         responded_at=None,
     )  # not judged yet on response
     CaseEventFactory(case=c3, kind=CaseEvent.Kind.ESCALATED)
+    Case.objects.filter(pk=c3.pk).update(escalated_at=now)  # as escalate_case leaves it
     due = now - timedelta(days=2)
     c4 = _closed(
         org.center,
