@@ -428,7 +428,7 @@ class Agreement(models.Model):
         verbose_name_plural = _("调解协议书")
 
     def __str__(self) -> str:
-        return f"{self.case.number} 调解协议书"
+        return _("%(number)s 调解协议书") % {"number": self.case.number}
 
     @property
     def confirmation_deadline(self):
@@ -517,7 +517,7 @@ class HolidayOverride(models.Model):
         ordering = ["date"]
 
     def __str__(self) -> str:
-        return f"{self.date} {'上班' if self.is_workday else '休息'}"
+        return f"{self.date} {_('上班') if self.is_workday else _('休息')}"
 
 
 class CaseSequence(models.Model):

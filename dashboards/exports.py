@@ -10,6 +10,7 @@ from io import BytesIO
 from django.http import Http404, QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from openpyxl import Workbook
 
 from pinggu_center.models import Division, Level, User
@@ -19,7 +20,7 @@ from . import rates, selectors
 from .forms import PeriodForm
 
 KINDS = ("towns", "villages", "departments", "cases", "whistles")
-RATE_HEADERS = ["受理量", "响应率%", "解决率%", "满意率%", "小事不出村率%", "提级率%", "超期件数"]
+RATE_HEADERS = [_l("受理量"), _l("响应率%"), _l("解决率%"), _l("满意率%"), _l("小事不出村率%"), _l("提级率%"), _l("超期件数")]
 RATE_KEYS = [
     "intake",
     "response_rate",
@@ -85,18 +86,18 @@ def _rate_row(row: dict) -> list:
 
 def _towns(spec: ExportSpec) -> tuple[list[str], Iterable[list]]:
     table = rates.with_rates(selectors.towns(), rates.rates_by(rates.cases_in(spec.period), "division__parent_id"))
-    return ["镇街", *RATE_HEADERS], ([row["division"].name, *_rate_row(row)] for row in table)
+    return [_("镇街"), *RATE_HEADERS], ([row["division"].name, *_rate_row(row)] for row in table)
 
 
 def _villages(spec: ExportSpec) -> tuple[list[str], Iterable[list]]:
     villages = selectors.villages_of(spec.division)
     cases = rates.cases_in(spec.period).filter(division__parent=spec.division)
     table = rates.with_rates(villages, rates.rates_by(cases, "division_id"))
-    return ["村（社区）", *RATE_HEADERS], ([row["division"].name, *_rate_row(row)] for row in table)
+    return [_("村（社区）"), *RATE_HEADERS], ([row["division"].name, *_rate_row(row)] for row in table)
 
 
 def _departments(spec: ExportSpec) -> tuple[list[str], Iterable[list]]:
-    headers = ["部门", "所属", "被吹哨次数", "已报到", "逾期报到", "平均报到用时（小时）", "平均评分"]
+    headers = [_("部门"), _("所属"), _("被吹哨次数"), _("已报到"), _("逾期报到"), _("平均报到用时（小时）"), _("平均评分")]
     rows = (
         [
             d.name,
@@ -114,18 +115,18 @@ def _departments(spec: ExportSpec) -> tuple[list[str], Iterable[list]]:
 
 def _cases(spec: ExportSpec) -> tuple[list[str], Iterable[list]]:
     headers = [
-        "事项编号",
-        "事由",
-        "类别",
-        "来源",
-        "状态",
-        "办理层级",
-        "办理路径",
-        "结束方式",
-        "结果",
-        "登记时间",
-        "办结期限",
-        "办结时间",
+        _("事项编号"),
+        _("事由"),
+        _("类别"),
+        _("来源"),
+        _("状态"),
+        _("办理层级"),
+        _("办理路径"),
+        _("结束方式"),
+        _("结果"),
+        _("登记时间"),
+        _("办结期限"),
+        _("办结时间"),
     ]
 
     def local(value):
@@ -153,7 +154,7 @@ def _cases(spec: ExportSpec) -> tuple[list[str], Iterable[list]]:
 
 
 def _whistles(spec: ExportSpec) -> tuple[list[str], Iterable[list]]:
-    headers = ["事项编号", "事由", "部门", "吹哨时间", "报到期限", "报到时间", "是否逾期", "评分"]
+    headers = [_("事项编号"), _("事由"), _("部门"), _("吹哨时间"), _("报到期限"), _("报到时间"), _("是否逾期"), _("评分")]
 
     def local(value):
         return timezone.localtime(value).replace(tzinfo=None) if value else None
@@ -167,7 +168,7 @@ def _whistles(spec: ExportSpec) -> tuple[list[str], Iterable[list]]:
             local(s.whistle.blown_at),
             local(s.whistle.report_in_due),
             local(s.reported_at),
-            "是" if s.is_late else "否",
+            _("是") if s.is_late else _("否"),
             s.rating,
         ]
         for s in summonses.iterator(chunk_size=2000)
@@ -177,11 +178,11 @@ def _whistles(spec: ExportSpec) -> tuple[list[str], Iterable[list]]:
 
 BUILDERS = {"towns": _towns, "villages": _villages, "departments": _departments, "cases": _cases, "whistles": _whistles}
 TITLES = {
-    "towns": "各镇街指标",
-    "villages": "各村指标",
-    "departments": "部门报到排名",
-    "cases": "事项清单",
-    "whistles": "吹哨报到",
+    "towns": _l("各镇街指标"),
+    "villages": _l("各村指标"),
+    "departments": _l("部门报到排名"),
+    "cases": _l("事项清单"),
+    "whistles": _l("吹哨报到"),
 }
 
 
@@ -190,9 +191,9 @@ def build(spec: ExportSpec, progress: Callable[[int], None] | None = None) -> by
     headers, rows = BUILDERS[spec.kind](spec)
     total = selectors.cases_of_village(spec.division, spec.period).count() if spec.kind == "cases" else 0
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(TITLES[spec.kind])
-    sheet.append([f"{TITLES[spec.kind]} {spec.start:%Y-%m-%d} 至 {spec.end:%Y-%m-%d}"])
-    sheet.append(headers)
+    sheet = workbook.create_sheet(str(TITLES[spec.kind]))
+    sheet.append([_("%(title)s %(start)s 至 %(end)s") % {"title": TITLES[spec.kind], "start": f"{spec.start:%Y-%m-%d}", "end": f"{spec.end:%Y-%m-%d}"}])
+    sheet.append([str(header) for header in headers])
     for index, row in enumerate(rows, start=1):
         sheet.append(row)
         if progress is not None and total and index % 500 == 0:

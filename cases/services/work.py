@@ -145,7 +145,8 @@ def rate_department(*, summons_id: int, actor: User, rating: int, comment: str,
     summons.rating, summons.rating_comment, summons.rated_at = rating, comment, timezone.now()
     summons.save(update_fields=["rating", "rating_comment", "rated_at"])
     save_case(case, [])
-    record_event(case, CaseEvent.Kind.RATED, actor=actor, note=f"{summons.department.name}：{rating} 分。{comment}")
+    record_event(case, CaseEvent.Kind.RATED, actor=actor, note=_("%(department)s：%(rating)d 分。%(comment)s") % {
+                     "department": summons.department.name, "rating": rating, "comment": comment})
     return summons
 
 
