@@ -16,6 +16,7 @@ NAV_ITEMS = [
     ("cases:whistle_inbox", _("吹哨报到"), {"department_staff", "town_staff", "village_director", "district_admin"}),
     ("visits:visit_create", _("走访登记"), {"village_director", "village_staff"}),
     ("visits:household_list", _("住户"), {"village_director", "village_staff", "town_staff", "district_admin"}),
+    ("visits:problem_ledger", _("问题台账"), {"village_director", "town_staff", "district_admin", "auditor"}),
     ("deliberation:meeting_list", _("议事"), {"village_director", "village_staff", "town_staff", "district_admin"}),
     ("legal_education:overview", _("普法"), None),
     ("dashboards:district_review", _("全区评估"), {"district_admin", "auditor"}),

@@ -60,3 +60,23 @@ def statistics_workbook(stats) -> Workbook:
     for village in stats.villages:
         villages.append([village.name, village.household_count, village.covered_30])
     return workbook
+
+
+def problem_workbook(visits) -> Workbook:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("问题台账"))
+    sheet.append([_("走访日期"), _("村/社区"), _("户主"), _("类别"), _("反映民情"), _("转办事项"), _("办理情况")])
+    for visit in visits.iterator(chunk_size=2000):
+        sheet.append(
+            [
+                visit.visited_on,
+                visit.division.name,
+                visit.household.head_name,
+                visit.category.name if visit.category else "",
+                visit.raised,
+                visit.case.number if visit.case else "",
+                str(visit.problem_state),
+            ]
+        )
+    return workbook
+

@@ -107,6 +107,13 @@ class Visit(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("visits:visit_detail", args=[self.pk])
 
+    @property
+    def problem_state(self) -> str:
+        """The problem ledger's column: not yet passed on, being handled, or cleared (its case closed)."""
+        if self.case_id is None:
+            return _("未转办")
+        return _("已销号") if self.case.status == "closed" else _("办理中")
+
 
 class WeeklyQuotaResult(models.Model):
     """Last week's count for one cadre, written once by the Monday task."""

@@ -228,3 +228,9 @@ def assessment_rows(user: User, period: str) -> QuerySet[Member]:
 
 def _count(rows: QuerySet) -> Coalesce:
     return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n")[:1], output_field=IntegerField()), 0)
+
+
+def problem_ledger(user: User) -> QuerySet[Visit]:
+    """问题台账: what visits raised that needs action, newest first; cleared once its case is closed."""
+    visits = Visit.objects.visible_to(user).filter(needs_action=True)
+    return visits.select_related("household", "division", "category", "case").order_by("-visited_on", "-pk")

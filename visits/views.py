@@ -19,8 +19,8 @@ from pinggu_center.models import AuditLog
 from pinggu_center.paging import capped_page
 
 from . import selectors, services
-from .exports import household_workbook, statistics_workbook, xlsx_response
-from .filters import HouseholdFilter
+from .exports import household_workbook, problem_workbook, statistics_workbook, xlsx_response
+from .filters import HouseholdFilter, ProblemFilter
 from .forecast import ALPHA, HORIZON_WEEKS
 from .forms import AssessmentForm, HouseholdForm, ImportForm, TurnIntoCaseForm, VisitForm
 from .imports import ImportFileError, parse_households
@@ -40,6 +40,17 @@ def household_list(request: HttpRequest) -> HttpResponse:
         return xlsx_response(household_workbook(filterset.qs), "households.xlsx")
     page = capped_page(filterset.qs, 50, request.GET.get("page"))
     return render(request, "visits/household_list.html", {"filter": filterset, "page": page})
+
+
+@login_required
+def problem_ledger(request: HttpRequest) -> HttpResponse:
+    filterset = ProblemFilter(request.GET or None, queryset=selectors.problem_ledger(request.user))
+    if request.GET.get("export") == "xlsx":
+        audit.record(AuditLog.Action.EXPORT, request=request, detail=f"problems {request.GET.urlencode()}"[:500])
+        return xlsx_response(problem_workbook(filterset.qs), "problems.xlsx")
+    page = capped_page(filterset.qs, 50, request.GET.get("page"))
+    status = 400 if filterset.is_bound and not filterset.is_valid() else 200
+    return render(request, "visits/problem_ledger.html", {"filter": filterset, "page": page}, status=status)
 
 
 @login_required
