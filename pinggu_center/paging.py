@@ -1,7 +1,7 @@
 """Pagination for lists that can hold a district's million rows: the count stops at a cap.
 
 An exact COUNT(*) over a million cases costs more than the whole page; nobody pages past the
-first few hundred pages, and the filters narrow a list long before that.
+first eighty pages, and the filters narrow a list long before that.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.core.paginator import Page, Paginator
 from django.utils.functional import cached_property
 
-COUNT_CAP = 10_000
+COUNT_CAP = 2_000
 
 
 class CappedPaginator(Paginator):

@@ -99,7 +99,12 @@ class Visit(models.Model):
         verbose_name = _("走访记录")
         verbose_name_plural = _("走访记录")
         ordering = ["-visited_on", "-pk"]
-        indexes = [models.Index(fields=["division", "visited_on"], name="visit_division_day")]
+        indexes = [
+            models.Index(fields=["division", "visited_on"], name="visit_division_day"),
+            # "Visited since …" per household (coverage, stale households) and district-wide weeks.
+            models.Index(fields=["household", "visited_on"], name="visit_household_day"),
+            models.Index(fields=["visited_on"], name="visit_day"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.household} · {self.visited_on}"
