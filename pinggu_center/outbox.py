@@ -41,7 +41,8 @@ def deliver(outbox_id: int) -> str:
         if row.next_attempt_at > timezone.now():
             return "not-due"
         if row.ordering_key and _earlier_pending(row):
-            _schedule_retry(row, "an earlier message with the same key is pending")
+            # Not an attempt: the earlier row hands this one to the worker when it is done or has failed
+            # for good (_kick_next), and the sweep re-sends it should that hand-over be lost.
             return "waiting"
         handler = _handlers.get(row.topic)
         if handler is None:
@@ -74,6 +75,8 @@ def _schedule_retry(row: Outbox, error: str) -> None:
     row.last_error = error[:2000]
     if row.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
         row.status = Outbox.Status.FAILED
+        if row.ordering_key:
+            transaction.on_commit(lambda: _kick_next(row))
     else:
         row.next_attempt_at = timezone.now() + row.backoff()
     row.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])

@@ -1,0 +1,58 @@
+"""Outbox delivery: idempotent, retried with back-off, in order per key, and a waiting row burns no attempts."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+
+from pinggu_center import outbox
+from pinggu_center.models import Outbox
+
+pytestmark = pytest.mark.django_db
+
+calls: list[dict] = []
+
+
+@outbox.handles("test_topic")
+def _handler(payload: dict) -> None:
+    calls.append(payload)
+    if payload.get("fail"):
+        raise RuntimeError("receiver down")
+
+
+@pytest.fixture(autouse=True)
+def _clean_calls():
+    calls.clear()
+
+
+def _row(**payload) -> Outbox:
+    return Outbox.objects.create(topic="test_topic", ordering_key=payload.pop("key", ""), payload=payload)
+
+
+def test_delivered_once(django_capture_on_commit_callbacks):
+    row = _row(n=1)
+    assert outbox.deliver(row.pk) == "done"
+    assert outbox.deliver(row.pk) == "already-done"
+    assert calls == [{"n": 1}]
+
+
+def test_failure_is_retried_with_back_off_then_marked_failed(settings, django_capture_on_commit_callbacks):
+    settings.OUTBOX_MAX_ATTEMPTS = 2
+    row = _row(fail=True)
+    assert outbox.deliver(row.pk) == "retry"
+    row.refresh_from_db()
+    assert row.attempts == 1 and row.next_attempt_at > timezone.now() and "receiver down" in row.last_error
+    assert outbox.deliver(row.pk) == "not-due"
+    Outbox.objects.filter(pk=row.pk).update(next_attempt_at=timezone.now())
+    outbox.deliver(row.pk)
+    assert Outbox.objects.get(pk=row.pk).status == Outbox.Status.FAILED
+
+
+def test_a_row_waits_for_the_earlier_row_of_its_key_without_spending_attempts(django_capture_on_commit_callbacks):
+    first, second = _row(key="order-1", n=1, fail=True), _row(key="order-1", n=2)
+    outbox.deliver(first.pk)
+    for _ in range(20):
+        assert outbox.deliver(second.pk) == "waiting"
+    second.refresh_from_db()
+    assert second.attempts == 0 and second.status == Outbox.Status.PENDING
+    assert calls == [{"n": 1, "fail": True}]
