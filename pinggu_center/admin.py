@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import AuditLog, Center, Department, Division, Member, Notification, Outbox, Role, User
+from .models import AuditLog, Center, Department, Division, Member, Notification, Outbox, Role, SecondFactor, User
 
 
 @admin.register(Division)
@@ -102,3 +102,15 @@ class CenterChecklistItemAdmin(ReadOnlyAdmin):
     list_filter = ["item"]
     search_fields = ["center__name"]
     list_select_related = ["center", "updated_by"]
+
+
+@admin.register(SecondFactor)
+class SecondFactorAdmin(admin.ModelAdmin):
+    """An administrator who lost their phone is helped by deleting the row; the secret itself is never shown."""
+
+    list_display = ["user", "confirmed_at"]
+    fields = ["user", "confirmed_at"]
+    readonly_fields = ["user", "confirmed_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False

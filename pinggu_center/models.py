@@ -402,3 +402,26 @@ class CenterChecklistItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.center} · {self.get_item_display()}"
+
+
+class SecondFactor(models.Model):
+    """A login's authenticator app (TOTP); once confirmed, every sign-in also asks for its code."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="second_factor"
+    )
+    secret = models.CharField(_("密钥"), max_length=64)
+    confirmed_at = models.DateTimeField(_("启用时间"), null=True, blank=True)
+    # The last time step accepted, so one code cannot be used twice.
+    last_step = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("两步验证")
+        verbose_name_plural = _("两步验证")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    @property
+    def is_active(self) -> bool:
+        return self.confirmed_at is not None

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import views
 from .forms import LoginForm
+from .second_factor import views as second_factor_views
 
 admin.site.site_header = _("平谷区说事评理议事普法中心 管理后台")
 admin.site.site_title = _("说事评理议事普法中心")
@@ -22,6 +23,9 @@ urlpatterns = [
         auth_views.PasswordChangeView.as_view(success_url="/"),
         name="password_change",
     ),
+    path("accounts/second-factor/", second_factor_views.setup, name="second_factor_setup"),
+    path("accounts/second-factor/remove/", second_factor_views.remove, name="second_factor_remove"),
+    path("accounts/second-factor/verify/", second_factor_views.verify, name="second_factor_verify"),
     path("centers/", views.center_list, name="center_list"),
     path("centers/<int:center_id>/", views.center_roster, name="center_roster"),
     path("centers/<int:center_id>/members/new/", views.member_create, name="member_create"),
