@@ -8,3 +8,4 @@ class PingguCenterConfig(AppConfig):
 
     def ready(self) -> None:
         from . import audit  # noqa: F401 - connects the login signals
+        from .second_factor import middleware  # noqa: F401 - decides at login whether a code is needed

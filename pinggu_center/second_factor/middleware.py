@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -20,6 +22,18 @@ def mark_required(request: HttpRequest, required: bool) -> None:
     request.session[REQUIRED] = required
 
 
+def has_active_factor(user) -> bool:
+    # Only district administrators can enrol, so nobody else costs a query.
+    return user.role == "district_admin" and SecondFactor.objects.filter(user=user, confirmed_at__isnull=False).exists()
+
+
+@receiver(user_logged_in)
+def _decide_at_login(sender, request: HttpRequest, user, **kwargs) -> None:
+    """Settle once per login whether this session must pass the code page, so requests ask nothing more."""
+    if request is not None and hasattr(request, "session"):
+        mark_required(request, has_active_factor(user))
+
+
 class SecondFactorMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -28,8 +42,8 @@ class SecondFactorMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and not request.session.get(VERIFIED):
             required = request.session.get(REQUIRED)
-            if required is None:  # asked once per login, then kept in the session
-                required = SecondFactor.objects.filter(user=user, confirmed_at__isnull=False).exists()
+            if required is None:  # a session from before the factor existed: ask once, then keep it
+                required = has_active_factor(user)
                 mark_required(request, required)
             if required and not request.path.startswith(OPEN_PATHS):
                 verify = reverse("second_factor_verify")
