@@ -11,12 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pinggu_center.exports import list_export
 from pinggu_center.forms import form_status
 from pinggu_center.models import User
 from pinggu_center.scopes import visible_centers
 from pinggu_center.uploads import serve_upload
 
-from . import rules, selectors, services
+from . import exports, rules, selectors, services
 from .filters import DocumentFilter, MatterFilter, MeetingFilter
 from .forms import AdvanceMatterForm, DocumentForm, MajorMatterForm, MeetingForm, TopicForm, VoteForm
 from .models import MatterStep
@@ -28,7 +29,11 @@ def _can_write(user: User) -> bool:
     return not user.is_read_only and user.role != User.Role.DEPARTMENT_STAFF
 
 
-def _list(request: HttpRequest, filterset, template: str, extra: dict | None = None) -> HttpResponse:
+def _list(request: HttpRequest, filterset, template: str, extra: dict | None = None, *, export=None) -> HttpResponse:
+    if export is not None and request.GET.get("export") == "xlsx" and filterset.is_valid():
+        columns, title, filename, *related = export
+        queryset = filterset.qs.select_related("center__division", *related)
+        return list_export(request, queryset=queryset, columns=columns, title=title, filename=filename)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"filter": filterset, "page": page, "can_write": _can_write(request.user), **(extra or {})}
     return render(request, template, context, status=400 if filterset.is_bound and not filterset.is_valid() else 200)
@@ -37,7 +42,8 @@ def _list(request: HttpRequest, filterset, template: str, extra: dict | None = N
 @login_required
 def meeting_list(request: HttpRequest) -> HttpResponse:
     filterset = MeetingFilter(request.GET or None, queryset=selectors.visible_meetings(request.user), request=request)
-    return _list(request, filterset, "deliberation/meeting_list.html")
+    export = (exports.MEETINGS, _("议事会议"), "meetings.xlsx")
+    return _list(request, filterset, "deliberation/meeting_list.html", export=export)
 
 
 @login_required
@@ -117,7 +123,8 @@ def resolution_notice(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 def matter_list(request: HttpRequest) -> HttpResponse:
     filterset = MatterFilter(request.GET or None, queryset=selectors.visible_matters(request.user), request=request)
-    return _list(request, filterset, "deliberation/matter_list.html", {"steps": MatterStep.choices})
+    export = (exports.MATTERS, _("重大事项"), "major-matters.xlsx")
+    return _list(request, filterset, "deliberation/matter_list.html", {"steps": MatterStep.choices}, export=export)
 
 
 @login_required
@@ -170,7 +177,8 @@ def matter_advance(request: HttpRequest, matter_id: int) -> HttpResponse:
 @login_required
 def document_list(request: HttpRequest) -> HttpResponse:
     filterset = DocumentFilter(request.GET or None, queryset=selectors.visible_documents(request.user), request=request)
-    return _list(request, filterset, "deliberation/document_list.html")
+    export = (exports.DOCUMENTS, _("自治章程与议事规则"), "village-rules.xlsx")
+    return _list(request, filterset, "deliberation/document_list.html", export=export)
 
 
 @login_required

@@ -11,12 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pinggu_center.exports import list_export
 from pinggu_center.forms import form_status
 from pinggu_center.models import Level, User
 from pinggu_center.scopes import visible_centers, visible_divisions
 from pinggu_center.uploads import serve_upload
 
-from . import selectors, services
+from . import exports, selectors, services
 from .filters import ActivityFilter, LiaisonFilter, ReportFilter
 from .forms import ActivityForm, LiaisonForm, PhotoForm, ReportForm, SummaryFilterForm, TeamForm, TrainingForm
 from .models import MIN_LIAISONS_PER_VILLAGE, LegalTeam
@@ -32,7 +33,11 @@ def _page(request: HttpRequest, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-def _list(request: HttpRequest, filterset, template: str, extra: dict | None = None) -> HttpResponse:
+def _list(request: HttpRequest, filterset, template: str, extra: dict | None = None, *, export=None) -> HttpResponse:
+    if export is not None and request.GET.get("export") == "xlsx" and filterset.is_valid():
+        columns, title, filename, *related = export
+        queryset = filterset.qs.select_related("center__division", *related)
+        return list_export(request, queryset=queryset, columns=columns, title=title, filename=filename)
     context = {"filter": filterset, "page": _page(request, filterset.qs), "can_write": _can_write(request.user)}
     return render(request, template, {**context, **(extra or {})}, status=form_status(filterset.form if filterset.is_bound else None))
 
@@ -101,7 +106,8 @@ def team_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def activity_list(request: HttpRequest) -> HttpResponse:
     filterset = ActivityFilter(request.GET or None, queryset=selectors.visible_activities(request.user), request=request)
-    return _list(request, filterset, "legal_education/activity_list.html")
+    export = (exports.ACTIVITIES, _("普法活动"), "legal-activities.xlsx", "team")
+    return _list(request, filterset, "legal_education/activity_list.html", export=export)
 
 
 @login_required
@@ -155,7 +161,8 @@ def photo_file(request: HttpRequest, photo_id: int) -> HttpResponse:
 @login_required
 def liaison_list(request: HttpRequest) -> HttpResponse:
     filterset = LiaisonFilter(request.GET or None, queryset=selectors.visible_liaisons(request.user), request=request)
-    return _list(request, filterset, "legal_education/liaison_list.html")
+    export = (exports.LIAISONS, _("法律明白人"), "legal-liaisons.xlsx")
+    return _list(request, filterset, "legal_education/liaison_list.html", export=export)
 
 
 @login_required
@@ -204,7 +211,8 @@ def training_create(request: HttpRequest, liaison_id: int) -> HttpResponse:
 @login_required
 def report_list(request: HttpRequest) -> HttpResponse:
     filterset = ReportFilter(request.GET or None, queryset=selectors.visible_reports(request.user), request=request)
-    return _list(request, filterset, "legal_education/report_list.html")
+    export = (exports.REPORTS, _("法治村情报告"), "village-legal-reports.xlsx")
+    return _list(request, filterset, "legal_education/report_list.html", export=export)
 
 
 @login_required

@@ -2,23 +2,10 @@
 
 from __future__ import annotations
 
-import io
-
-from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from .models import Tag
-
-
-def xlsx_response(workbook: Workbook, filename: str) -> HttpResponse:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 def household_workbook(households) -> Workbook:

@@ -14,12 +14,13 @@ from django.views.decorators.http import require_POST
 
 from cases.services import CaseRuleError
 from pinggu_center import audit
+from pinggu_center.exports import xlsx_response
 from pinggu_center.forms import form_status
 from pinggu_center.models import AuditLog
 from pinggu_center.paging import capped_page
 
 from . import selectors, services
-from .exports import household_workbook, problem_workbook, statistics_workbook, xlsx_response
+from .exports import household_workbook, problem_workbook, statistics_workbook
 from .filters import HouseholdFilter, ProblemFilter
 from .forecast import ALPHA, HORIZON_WEEKS
 from .forms import AssessmentForm, HouseholdForm, ImportForm, TurnIntoCaseForm, VisitForm
