@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import Category
 from pinggu_center.models import Division
+from pinggu_center.validators import validate_phone_or_landline
 
 from .models import Household, Tag, Visit
 
@@ -32,6 +33,12 @@ class HouseholdForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["division"].queryset = villages
         self.helper = _helper(_("保存"))
+
+    def clean_phone(self) -> str:
+        phone = self.cleaned_data["phone"].strip()
+        if phone:
+            validate_phone_or_landline(phone)
+        return phone
 
 
 class ImportForm(forms.Form):

@@ -44,6 +44,21 @@ def create_household(*, division: Division, actor: User, data: dict[str, Any]) -
 
 
 @transaction.atomic
+def update_household(*, household_id: int, actor: User, data: dict[str, Any]) -> Household:
+    """Correct a household's details; it stays in its village, and its visits keep pointing at it."""
+    _require_writer(actor)
+    household = Household.objects.select_for_update().get(pk=household_id)
+    clash = Household.objects.filter(division=household.division, address=data["address"], head_name=data["head_name"])
+    if clash.exclude(pk=household.pk).exists():
+        raise VisitRuleError(_("该住户已登记。"))
+    for field, value in data.items():
+        setattr(household, field, value)
+    household.save(update_fields=list(data))
+    audit.record(AuditLog.Action.CHANGE, actor=actor, obj=household, detail="edit household")
+    return household
+
+
+@transaction.atomic
 def import_households(*, division: Division, actor: User, rows: list[dict[str, Any]]) -> int:
     """Save the confirmed good rows of an import; rows that exist meanwhile are skipped, never duplicated."""
     _require_writer(actor)

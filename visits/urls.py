@@ -13,6 +13,7 @@ urlpatterns: list = [
     path("households/import/", views.household_import, name="household_import"),
     path("households/import/confirm/", views.household_import_confirm, name="household_import_confirm"),
     path("households/<int:household_id>/", views.household_detail, name="household_detail"),
+    path("households/<int:household_id>/edit/", views.household_edit, name="household_edit"),
     path("problems/", views.problem_ledger, name="problem_ledger"),
     path("statistics/", views.statistics, name="statistics"),
     path("assessment/", views.assessment, name="assessment"),

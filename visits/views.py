@@ -77,6 +77,23 @@ def household_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def household_edit(request: HttpRequest, household_id: int) -> HttpResponse:
+    household = selectors.get_household_for_user(request.user, household_id)
+    form = HouseholdForm(request.POST or None, instance=household, villages=selectors.visible_villages(request.user))
+    form.fields.pop("division")  # a household does not move village
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_household(household_id=household.pk, actor=request.user, data=dict(form.cleaned_data))
+        except services.VisitRuleError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("已保存。"))
+        return redirect(household.get_absolute_url())
+    context = {"form": form, "household": household}
+    return render(request, "visits/household_form.html", context, status=form_status(form))
+
+
+@login_required
 def household_import(request: HttpRequest) -> HttpResponse:
     """GET shows the upload form; POST checks the file and keeps the good rows in the session, saving nothing."""
     form = ImportForm(request.POST or None, request.FILES or None, villages=selectors.visible_villages(request.user))

@@ -251,3 +251,21 @@ def test_import_refuses_a_file_of_another_type(org, director, client_for):
     )
     assert response.status_code == 400
     assert "请上传 .xlsx 或 .csv 文件。" in response.content.decode()
+
+
+def test_household_edit_corrects_details_and_refuses_a_clash(org, director, other_director, client_for):
+    from .factories import HouseholdFactory
+
+    household = HouseholdFactory(division=org.village, head_name="王大", address="一街1号")
+    HouseholdFactory(division=org.village, head_name="李二", address="二街2号")
+    url = reverse("visits:household_edit", args=[household.pk])
+    data = {"head_name": "王大", "address": "一街3号", "phone": "13800000000", "members_count": 4, "tags": ["elderly_alone"]}
+    client = client_for(director)
+    assert client.post(url, data).status_code == 302
+    household.refresh_from_db()
+    assert (household.address, household.members_count, household.division) == ("一街3号", 4, org.village)
+    clash = client.post(url, {**data, "head_name": "李二", "address": "二街2号"}, follow=True)
+    assert "该住户已登记" in clash.content.decode()
+    assert Household.objects.get(pk=household.pk).head_name == "王大"
+    assert client.post(url, {**data, "phone": "12"}).status_code == 400
+    assert client_for(other_director).get(url).status_code == 404
