@@ -300,7 +300,11 @@ class CaseEvent(models.Model):
         verbose_name = _("事项轨迹")
         verbose_name_plural = _("事项轨迹")
         ordering = ["at", "pk"]
-        indexes = [models.Index(fields=["case", "at"], name="event_case_time")]
+        indexes = [
+            models.Index(fields=["case", "at"], name="event_case_time"),
+            # What changed since …: the review counters are refreshed from the recent timeline.
+            models.Index(fields=["at"], name="event_time"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.get_kind_display()}"

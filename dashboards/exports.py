@@ -16,7 +16,7 @@ from openpyxl import Workbook
 from pinggu_center.models import Division, Level, User
 from pinggu_center.scopes import visible_divisions
 
-from . import rates, selectors
+from . import rates, rollup, selectors
 from .forms import PeriodForm
 
 KINDS = ("towns", "villages", "departments", "cases", "whistles")
@@ -85,14 +85,13 @@ def _rate_row(row: dict) -> list:
 
 
 def _towns(spec: ExportSpec) -> tuple[list[str], Iterable[list]]:
-    table = rates.with_rates(selectors.towns(), rates.rates_by(rates.cases_in(spec.period), "division__parent_id"))
+    table = rates.with_rates(selectors.towns(), rollup.review_rates(spec.period, group="town", where={}))
     return [_("镇街"), *RATE_HEADERS], ([row["division"].name, *_rate_row(row)] for row in table)
 
 
 def _villages(spec: ExportSpec) -> tuple[list[str], Iterable[list]]:
     villages = selectors.villages_of(spec.division)
-    cases = rates.cases_in(spec.period).filter(division__parent=spec.division)
-    table = rates.with_rates(villages, rates.rates_by(cases, "division_id"))
+    table = rates.with_rates(villages, rollup.review_rates(spec.period, group="village", where={"town": spec.division}))
     return [_("村（社区）"), *RATE_HEADERS], ([row["division"].name, *_rate_row(row)] for row in table)
 
 

@@ -41,3 +41,41 @@ class ExportJob(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("dashboards:export_job", args=[self.pk])
+
+
+class CaseMonthStats(models.Model):
+    """The review counters of one village's cases registered in one month, for months settled long enough.
+
+    Derived from the cases and refreshed from their timeline (dashboards/rollup.py); the district review
+    reads a few thousand of these rows instead of a year's cases. Nothing else writes them.
+    """
+
+    division = models.ForeignKey("pinggu_center.Division", on_delete=models.CASCADE, related_name="+")
+    town = models.ForeignKey("pinggu_center.Division", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    intake = models.PositiveIntegerField(default=0)
+    response_judged = models.PositiveIntegerField(default=0)
+    responded_in_time = models.PositiveIntegerField(default=0)
+    archived = models.PositiveIntegerField(default=0)
+    resolved = models.PositiveIntegerField(default=0)
+    followed_up = models.PositiveIntegerField(default=0)
+    satisfied = models.PositiveIntegerField(default=0)
+    closed = models.PositiveIntegerField(default=0)
+    closed_in_village = models.PositiveIntegerField(default=0)
+    escalated = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["division", "month"], name="month_stats_once")]
+        indexes = [models.Index(fields=["month", "town"], name="month_stats_town")]
+
+    def __str__(self) -> str:
+        return f"{self.division_id} {self.month:%Y-%m}"
+
+
+class RollupState(models.Model):
+    """When the month counters were last brought up to date (one row)."""
+
+    refreshed_at = models.DateTimeField(null=True)
+
+    def __str__(self) -> str:
+        return f"rollup {self.refreshed_at}"

@@ -17,7 +17,7 @@ from pinggu_center.models import AuditLog, Division, Level, User
 from pinggu_center.paging import capped_page
 from pinggu_center.scopes import visible_centers, visible_divisions
 
-from . import exports, rates, selectors
+from . import exports, rates, rollup, selectors
 from .forms import PeriodForm
 from .models import ExportJob
 from .tasks import build_export
@@ -90,9 +90,7 @@ def town_page(request: HttpRequest) -> HttpResponse:
     town = _division(user, user.division_id, Level.TOWN)
     period = rates.this_year()
     villages = selectors.villages_of(town)
-    table = rates.with_rates(
-        villages, rates.rates_by(rates.cases_in(period).filter(division__parent=town), "division_id")
-    )
+    table = rates.with_rates(villages, rollup.review_rates(period, group="village", where={"town": town}))
     context = {
         "town": town,
         "period": period,
@@ -112,12 +110,12 @@ def district_review(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "dashboards/district_review.html", {"form": form}, status=400)
     period = form.period
-    cases = rates.cases_in(period)
+    by_town = rollup.review_rates(period, group="town", where={})
     context = {
         "form": form,
         "period": period,
-        "total": rates.rates_total(cases),
-        "table": rates.with_rates(selectors.towns(), rates.rates_by(cases, "division__parent_id")),
+        "total": rollup.total(by_town),
+        "table": rates.with_rates(selectors.towns(), by_town),
         "departments": selectors.department_ranking(period),
     }
     return render(request, "dashboards/district_review.html", context)
@@ -130,13 +128,13 @@ def town_review(request: HttpRequest, town_id: int) -> HttpResponse:
     if not form.is_valid():
         return render(request, "dashboards/town_review.html", {"form": form, "town": town}, status=400)
     period = form.period
-    cases = rates.cases_in(period).filter(division__parent=town)
+    by_village = rollup.review_rates(period, group="village", where={"town": town})
     context = {
         "form": form,
         "town": town,
         "period": period,
-        "total": rates.rates_total(cases),
-        "table": rates.with_rates(selectors.villages_of(town), rates.rates_by(cases, "division_id")),
+        "total": rollup.total(by_village),
+        "table": rates.with_rates(selectors.villages_of(town), by_village),
     }
     return render(request, "dashboards/town_review.html", context)
 
@@ -153,7 +151,7 @@ def village_review(request: HttpRequest, village_id: int) -> HttpResponse:
         "form": form,
         "village": village,
         "period": period,
-        "total": rates.rates_total(rates.cases_in(period).filter(division=village)),
+        "total": rollup.total(rollup.review_rates(period, group=None, where={"division": village})),
         "page": page,
     }
     return render(request, "dashboards/village_review.html", context)
