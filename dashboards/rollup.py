@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, DateField, F, QuerySet, Sum
+from django.db.models import Count, DateField, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -48,7 +48,9 @@ def refresh(now: datetime | None = None) -> int:
     since = state.refreshed_at - OVERLAP if state.refreshed_at else now
     moved = CaseEvent.objects.filter(at__gte=since).annotate(month=_month("case__registered_at"))
     moved_months = set(moved.values_list("month", flat=True))  # asked even on the first run: a fixed query count
-    months = moved_months if state.refreshed_at else None
+    # Months inside the live window are counted live anyway; most activity concerns them.
+    settled = {month for month in moved_months if month < _live_start(timezone.localdate())}
+    months = settled if state.refreshed_at else None
     _recompute(months, now)
     state.refreshed_at = now
     state.save(update_fields=["refreshed_at"])
@@ -61,7 +63,11 @@ def _recompute(months: set[date] | None, now: datetime) -> None:
     if months is not None:
         # A month that cannot hold cases keeps the statements (and so the query count) the same when none moved.
         wanted = months or {NO_MONTH}
-        cases = cases.annotate(month=_month("registered_at")).filter(month__in=wanted)
+        # Ranges of registered_at, not the truncated month, so the index on registered_at is used.
+        in_months = Q()
+        for month in wanted:
+            in_months |= Q(registered_at__gte=_local_start(month), registered_at__lt=_local_start(_next_month(month)))
+        cases = cases.filter(in_months)
         stats = stats.filter(month__in=wanted)
     counts = {key: value for key, value in _counts(now).items() if key != "overdue"}
     rows = (
@@ -78,9 +84,17 @@ def _recompute(months: set[date] | None, now: datetime) -> None:
         cursor.execute(f"INSERT INTO {CaseMonthStats._meta.db_table} ({columns}) {select_sql}", params)
 
 
+def _live_start(today: date) -> date:
+    return (today - timedelta(days=LIVE_DAYS)).replace(day=1)
+
+
+def _local_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, datetime.min.time()))
+
+
 def _settled_months(period: Period, today: date) -> tuple[date, date] | None:
     """[first, last) of the whole months inside the period that end before the live window, if any."""
-    live_start = (today - timedelta(days=LIVE_DAYS)).replace(day=1)
+    live_start = _live_start(today)
     first = period.start if period.start.day == 1 else _next_month(period.start)
     last = min(_next_month(period.end) if _is_month_end(period.end) else period.end.replace(day=1), live_start)
     return (first, last) if first < last else None
@@ -108,7 +122,7 @@ def review_rates(period: Period, *, group: str | None, where: dict[str, Any]) ->
     if settled is not None:
         stats = CaseMonthStats.objects.filter(month__gte=settled[0], month__lt=settled[1], **where)
         _add(merged, _grouped(stats, stats_key, {key: Sum(key) for key in COUNTERS}))
-        start, end = (timezone.make_aware(datetime.combine(day, datetime.min.time())) for day in settled)
+        start, end = (_local_start(day) for day in settled)
         live = live.exclude(registered_at__gte=start, registered_at__lt=end)
     now = timezone.now()
     _add(merged, _grouped(live, case_key, {key: _counts(now)[key] for key in COUNTERS}))
