@@ -126,7 +126,8 @@ def review_rates(period: Period, *, group: str | None, where: dict[str, Any]) ->
         live = live.exclude(registered_at__gte=start, registered_at__lt=end)
     now = timezone.now()
     _add(merged, _grouped(live, case_key, {key: _counts(now)[key] for key in COUNTERS}))
-    overdue = cases_in(period).filter(**case_where).exclude(status=Case.Status.CLOSED).filter(resolution_due__lt=now)
+    open_statuses = [Case.Status.REGISTERED, Case.Status.HANDLING, Case.Status.TRANSFERRED]
+    overdue = cases_in(period).filter(**case_where, status__in=open_statuses, resolution_due__lt=now)
     _add(merged, _grouped(overdue, case_key, {"overdue": Count("pk")}))
     return {key: _with_ratios(row) for key, row in merged.items()}
 

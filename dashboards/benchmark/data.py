@@ -46,10 +46,10 @@ CROSS JOIN LATERAL (SELECT now() - (i %% 1825) * interval '1 day' - (i %% 86400)
 
 EVENTS_SQL = """
 INSERT INTO cases_caseevent (case_id, kind, at, level, from_status, to_status, from_level, to_level, note, automatic)
-SELECT c.id, k.kind, LEAST(c.registered_at + k.n * interval '1 day', now()), 'village', '', '', '', '', '', false
+SELECT c.id, k.kind, c.registered_at + k.n * interval '1 day', 'village', '', '', '', '', '', false
 FROM cases_case c
 CROSS JOIN (VALUES (0, 'registered'), (1, 'path_chosen'), (5, 'archived')) AS k(n, kind)
-WHERE c.number LIKE 'BM-%%'
+WHERE c.number LIKE 'BM-%%' AND c.registered_at + k.n * interval '1 day' < now()
 """
 
 PARTIES_SQL = """
