@@ -27,6 +27,7 @@ NO_MONTH = date(1900, 1, 1)
 # A transaction that commits late may carry events a little older than the last refresh.
 OVERLAP = timedelta(minutes=10)
 COUNTERS = [key for key in _counts(timezone.now()) if key != "overdue"]
+FIELDS = [*COUNTERS, "overdue"]
 # The grouping of rates, in the names of the counters' table and of the cases' table.
 GROUPS = {"village": ("division_id", "division_id"), "town": ("town_id", "division__parent_id"), None: (None, None)}
 
@@ -125,7 +126,8 @@ def review_rates(period: Period, *, group: str | None, where: dict[str, Any]) ->
         start, end = (_local_start(day) for day in settled)
         live = live.exclude(registered_at__gte=start, registered_at__lt=end)
     now = timezone.now()
-    _add(merged, _grouped(live, case_key, {key: _counts(now)[key] for key in COUNTERS}))
+    counts = _counts(now)
+    _add(merged, _grouped(live, case_key, {key: counts[key] for key in COUNTERS}))
     open_statuses = [Case.Status.REGISTERED, Case.Status.HANDLING, Case.Status.TRANSFERRED]
     overdue = cases_in(period).filter(**case_where, status__in=open_statuses, resolution_due__lt=now)
     _add(merged, _grouped(overdue, case_key, {"overdue": Count("pk")}))
@@ -140,7 +142,7 @@ def _grouped(rows: QuerySet, key: str | None, aggregates: dict) -> dict[Any, dic
 
 def _add(merged: dict[Any, dict], rows: dict[Any, dict]) -> None:
     for key, row in rows.items():
-        target = merged.setdefault(key, {name: 0 for name in [*COUNTERS, "overdue"]})
+        target = merged.setdefault(key, dict.fromkeys(FIELDS, 0))
         for name, value in row.items():
             target[name] += value or 0
 
@@ -157,5 +159,5 @@ def total(rates: dict[Any, dict]) -> dict:
         return rates[None]
     if not rates:
         return empty_rates()
-    whole = {name: sum(row[name] for row in rates.values()) for name in [*COUNTERS, "overdue"]}
+    whole = {name: sum(row[name] for row in rates.values()) for name in FIELDS}
     return _with_ratios(whole)

@@ -3,29 +3,41 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from openpyxl import Workbook
+
+from pinggu_center.exports import table_workbook
 
 from .models import Tag
 
+TAG_LABELS = dict(Tag.choices)
+
+
+HOUSEHOLD_COLUMNS = [
+    (_l("村/社区"), lambda h: h.division.name),
+    (_l("户主"), lambda h: h.head_name),
+    (_l("住址"), lambda h: h.address),
+    (_l("电话"), lambda h: h.phone),
+    (_l("人口"), lambda h: h.members_count),
+    (_l("标签"), lambda h: "、".join(str(TAG_LABELS.get(tag, tag)) for tag in h.tags)),
+]
+PROBLEM_COLUMNS = [
+    (_l("走访日期"), lambda v: v.visited_on),
+    (_l("村/社区"), lambda v: v.division.name),
+    (_l("户主"), lambda v: v.household.head_name),
+    (_l("类别"), lambda v: v.category.name if v.category else ""),
+    (_l("反映民情"), lambda v: v.raised),
+    (_l("转办事项"), lambda v: v.case.number if v.case else ""),
+    (_l("办理情况"), lambda v: v.problem_state),
+]
+
 
 def household_workbook(households) -> Workbook:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("住户"))
-    sheet.append([_("村/社区"), _("户主"), _("住址"), _("电话"), _("人口"), _("标签")])
-    labels = dict(Tag.choices)
-    for household in households.iterator(chunk_size=2000):
-        tags = "、".join(str(labels.get(tag, tag)) for tag in household.tags)
-        sheet.append(
-            [
-                household.division.name,
-                household.head_name,
-                household.address,
-                household.phone,
-                household.members_count,
-                tags,
-            ]
-        )
-    return workbook
+    return table_workbook(_("住户"), HOUSEHOLD_COLUMNS, households.iterator(chunk_size=2000))
+
+
+def problem_workbook(visits) -> Workbook:
+    return table_workbook(_("问题台账"), PROBLEM_COLUMNS, visits.iterator(chunk_size=2000))
 
 
 def statistics_workbook(stats) -> Workbook:
@@ -46,24 +58,5 @@ def statistics_workbook(stats) -> Workbook:
     villages.append([_("村/社区"), _("住户"), _("近30天走访户数")])
     for village in stats.villages:
         villages.append([village.name, village.household_count, village.covered_30])
-    return workbook
-
-
-def problem_workbook(visits) -> Workbook:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("问题台账"))
-    sheet.append([_("走访日期"), _("村/社区"), _("户主"), _("类别"), _("反映民情"), _("转办事项"), _("办理情况")])
-    for visit in visits.iterator(chunk_size=2000):
-        sheet.append(
-            [
-                visit.visited_on,
-                visit.division.name,
-                visit.household.head_name,
-                visit.category.name if visit.category else "",
-                visit.raised,
-                visit.case.number if visit.case else "",
-                str(visit.problem_state),
-            ]
-        )
     return workbook
 
