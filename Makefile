@@ -1,5 +1,5 @@
 # Everyday commands. The scripts do the work; see scripts/run.sh and scripts/test.sh.
-.PHONY: run test setup check
+.PHONY: run test setup check lock
 
 PYTHON := .venv/bin/python
 
@@ -15,6 +15,11 @@ test:
 # Create .venv and install the runtime and test dependencies.
 setup:
 	bash -c 'source scripts/common.sh && ensure_venv requirements-dev.txt'
+
+# Recompile the hashed locks after editing requirements.in / requirements-dev.in (README: "Dependencies").
+#   make lock ARGS="--upgrade-package NAME"
+lock:
+	bash scripts/lock.sh $(ARGS)
 
 # Quick checks that need no servers: Django's system check, missing migrations, lint.
 check: setup

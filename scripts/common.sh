@@ -43,8 +43,10 @@ and run this script again."
     fi
 }
 
-# Create .venv when missing and install a requirements file into it.
-# The file's hash is remembered so that an unchanged file costs nothing on the next run.
+# Create .venv when missing and install a hashed lock file (requirements.txt or requirements-dev.txt,
+# compiled by scripts/lock.sh) into it: every package, transitive ones included, at its locked version
+# and checked against its hash. The file's hash is remembered so that an unchanged file costs nothing
+# on the next run.
 ensure_venv() {
     local requirements="$1"
     if [ ! -x "$PY" ]; then
@@ -61,7 +63,8 @@ ensure_venv() {
     wanted="$(cat "$REPO_ROOT/requirements.txt" "$REPO_ROOT/$requirements" | sha256sum | cut -d' ' -f1)"
     if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$wanted" ]; then
         log "installing Python packages from $requirements"
-        "$PY" -m pip install --quiet --disable-pip-version-check --no-input -r "$REPO_ROOT/$requirements"
+        "$PY" -m pip install --quiet --disable-pip-version-check --no-input --require-hashes \
+            -r "$REPO_ROOT/$requirements"
         echo "$wanted" >"$stamp"
     fi
 }
