@@ -67,7 +67,9 @@ def test_every_locked_package_is_pinned_and_hashed(lock):
     assert all(h.startswith("sha256:") for _, hashes in entries.values() for h in hashes)
 
 
-@pytest.mark.parametrize(("source", "lock"), [("requirements.in", "requirements.txt"), ("requirements-dev.in", "requirements-dev.txt")])
+@pytest.mark.parametrize(
+    ("source", "lock"), [("requirements.in", "requirements.txt"), ("requirements-dev.in", "requirements-dev.txt")]
+)
 def test_lock_holds_every_top_level_pin(source, lock):
     entries = lock_entries(lock)
     stale = {
@@ -81,7 +83,9 @@ def test_lock_holds_every_top_level_pin(source, lock):
 def test_test_lock_installs_the_runtime_lock_unchanged():
     runtime = lock_entries("requirements.txt")
     dev = lock_entries("requirements-dev.txt")
-    differ = {name: (entry[0], dev.get(name, ("missing",))[0]) for name, entry in runtime.items() if dev.get(name) != entry}
+    differ = {
+        name: (entry[0], dev.get(name, ("missing",))[0]) for name, entry in runtime.items() if dev.get(name) != entry
+    }
     assert differ == {}, f"requirements-dev.txt differs from requirements.txt for {differ}; run scripts/lock.sh"
 
 
