@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -18,10 +17,8 @@ from django.views.decorators.csrf import csrf_exempt
 from ..models import Case, CaseEvent, Category, Party, Transfer
 from ..services import CaseRuleError, HotlineOrder, Intake, PartyData, record_transfer_feedback, register_case
 from . import signing
+from .messages import redact
 from .schema import MAX_BODY_BYTES, Order, parse_body, request_hash, validate_order
-
-# A mobile number or an ID number inside free text is replaced before it leaves the system.
-PERSONAL_NUMBER = re.compile(r"(?<![0-9])(?:1[3-9][0-9]{9}|[0-9]{17}[0-9Xx]|0[0-9]{2,3}-?[0-9]{7,8})(?![0-9])")
 
 
 def json_response(data: Any, status: int = 200) -> JsonResponse:
@@ -30,11 +27,6 @@ def json_response(data: Any, status: int = 200) -> JsonResponse:
 
 def error(message: str, status: int) -> JsonResponse:
     return json_response({"error": message}, status=status)
-
-
-def redact(text: str) -> str:
-    """Free text with phone and ID numbers masked: notes go to outside systems, personal numbers do not."""
-    return PERSONAL_NUMBER.sub(lambda m: m.group(0)[:3] + "****" + m.group(0)[-2:], text)
 
 
 def signed_api(secret_setting: str, methods: tuple[str, ...]) -> Callable:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from pinggu_center.models import Level, Outbox, User
 
+from ..hotline.messages import hotline_message
 from ..models import Case, CaseEvent
 from ..workdays import add_working_days
 
@@ -105,7 +106,8 @@ def record_event(
         automatic=automatic,
     )
     if case.hotline_order_no and kind in HOTLINE_KINDS and settings.HOTLINE_CALLBACK_URL:
-        Outbox.enqueue("hotline_callback", ordering_key=f"hotline:{case.hotline_order_no}", event_id=event.pk)
+        Outbox.enqueue("hotline_callback", ordering_key=f"hotline:{case.hotline_order_no}", event_id=event.pk,
+                       message=hotline_message(case, event))
     return event
 
 
