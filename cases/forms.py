@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pinggu_center.forms import ClientTokenField
 from pinggu_center.models import Department, Division, Level
 from pinggu_center.validators import validate_id_number, validate_phone_or_landline
 
@@ -76,6 +77,7 @@ class IntakeForm(forms.Form):
     confirm_not_duplicate = forms.BooleanField(
         label=_("我已核对，确认不是重复事项"), required=False, widget=forms.HiddenInput
     )
+    client_token = ClientTokenField()
 
     def __init__(self, *args, division: Division, grid: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)

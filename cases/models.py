@@ -152,6 +152,9 @@ class Case(models.Model):
     hotline_reply_by = models.DateTimeField(_("12345 答复期限"), null=True, blank=True)
     hotline_request_hash = models.CharField(max_length=64, blank=True)
     public_token = models.CharField(_("查询码"), max_length=32, blank=True, db_index=True)
+    # Made by the submitting form (or the phone, for a form kept offline); unique, so a resubmission after a lost
+    # response, or the same draft sent twice at once, finds the case already registered instead of making another.
+    client_token = models.UUIDField(_("提交标识"), null=True, blank=True, unique=True, editable=False)
 
     objects = CaseQuerySet.as_manager()
 

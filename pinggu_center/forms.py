@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import uuid
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
@@ -48,3 +50,27 @@ class LoginForm(AuthenticationForm):
 def form_status(*forms: forms.Form | None) -> int:
     """400 when any submitted form is invalid, so a refused input is never answered 200."""
     return 400 if any(form is not None and form.is_bound and not form.is_valid() for form in forms) else 200
+
+
+CLIENT_TOKEN_FIELD = "client_token"
+
+
+class ClientTokenField(forms.UUIDField):
+    """A hidden id made for each filled-in form (by the page, or by the phone for a form kept offline).
+
+    The server creates at most one object per id, so a resubmission after a lost response finds the first.
+    """
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("widget", forms.HiddenInput(attrs={"data-client-token": "1"}))
+        kwargs.setdefault("initial", uuid.uuid4)
+        super().__init__(**kwargs)
+
+
+def posted_client_token(data) -> uuid.UUID | None:
+    """The client token of a POST, or None when absent or malformed (the form then reports it)."""
+    try:
+        return uuid.UUID(str(data.get(CLIENT_TOKEN_FIELD, "")))
+    except ValueError:
+        return None

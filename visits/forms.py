@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Category
+from pinggu_center.forms import ClientTokenField
 from pinggu_center.models import Division
 from pinggu_center.validators import validate_phone_or_landline
 
@@ -54,6 +55,8 @@ class ImportForm(forms.Form):
 
 
 class VisitForm(forms.ModelForm):
+    client_token = ClientTokenField()
+
     class Meta:
         model = Visit
         fields = ["visited_on", "mode", "cadres", "raised", "category", "needs_action"]

@@ -92,6 +92,8 @@ class Visit(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(_("登记时间"), default=timezone.now)
+    # Made by the submitting form or the phone; unique, so the same visit sent twice is saved once.
+    client_token = models.UUIDField(_("提交标识"), null=True, blank=True, unique=True, editable=False)
 
     objects = VisitQuerySet.as_manager()
 

@@ -3,11 +3,12 @@ the weekly quota record and the director's assessment."""
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 from datetime import date, timedelta
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -70,14 +71,41 @@ def import_households(*, division: Division, actor: User, rows: list[dict[str, A
 
 
 @transaction.atomic
-def record_visit(*, household: Household, actor: User, data: dict[str, Any]) -> Visit:
+def record_visit(
+    *, household: Household, actor: User, data: dict[str, Any], client_token: uuid.UUID | None = None
+) -> Visit:
     """Record one visit to a household by one or more cadres of its village."""
     _require_writer(actor)
     cadres = list(data.pop("cadres"))
     if any(member.center.division_id != household.division_id for member in cadres):
         raise VisitRuleError(_("走访干部须为本村中心成员。"))
-    visit = Visit.objects.create(household=household, division_id=household.division_id, recorded_by=actor, **data)
+    visit = Visit.objects.create(
+        household=household, division_id=household.division_id, recorded_by=actor, client_token=client_token, **data
+    )
     visit.cadres.set(cadres)
+    return visit
+
+
+def record_visit_once(
+    *, household: Household, actor: User, data: dict[str, Any], client_token: uuid.UUID | None
+) -> tuple[Visit, bool]:
+    """Record a visit at most once per client token; a repeat (or a simultaneous twin) gets the visit already saved."""
+    if client_token is not None and (existing := visit_for_client_token(client_token, actor=actor)) is not None:
+        return existing, False
+    try:
+        return record_visit(household=household, actor=actor, data=data, client_token=client_token), True
+    except IntegrityError:
+        existing = visit_for_client_token(client_token, actor=actor) if client_token else None
+        if existing is None:
+            raise
+        return existing, False
+
+
+def visit_for_client_token(token: uuid.UUID, *, actor: User) -> Visit | None:
+    """The visit a form with this token already saved; a token of somebody else's submission is refused."""
+    visit = Visit.objects.filter(client_token=token).first()
+    if visit is not None and visit.recorded_by_id != actor.pk:
+        raise VisitRuleError(_("提交标识无效，请刷新页面后重新填写。"))
     return visit
 
 

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from cases.services import CaseRuleError
 from pinggu_center import audit
 from pinggu_center.exports import xlsx_response
-from pinggu_center.forms import form_status
+from pinggu_center.forms import form_status, posted_client_token
 from pinggu_center.models import AuditLog
 from pinggu_center.paging import capped_page
 
@@ -142,16 +142,32 @@ def visit_create(request: HttpRequest) -> HttpResponse:
             request, "visits/visit_search.html", {"progress": progress, "keyword": keyword, "matches": matches}
         )
     household = selectors.get_household_for_user(request.user, int(household_id))
+    if request.method == "POST" and (token := posted_client_token(request.POST)) is not None:
+        try:
+            existing = services.visit_for_client_token(token, actor=request.user)
+        except services.VisitRuleError as error:
+            messages.error(request, str(error))
+            return redirect("visits:visit_create")
+        if existing is not None:  # sent before (a lost response, a draft sent twice): show what was saved
+            messages.info(request, _("该走访已经保存过，没有重复保存。"))
+            return redirect(existing.get_absolute_url())
     cadres = selectors.visiting_members().filter(center__division=household.division, retired_on__isnull=True)
     initial = {"cadres": [progress["member"]] if progress else [], "visited_on": timezone.localdate()}
     form = VisitForm(request.POST or None, cadres=cadres, initial=initial)
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        token = data.pop("client_token")
         try:
-            visit = services.record_visit(household=household, actor=request.user, data=dict(form.cleaned_data))
+            visit, created = services.record_visit_once(
+                household=household, actor=request.user, data=data, client_token=token
+            )
         except services.VisitRuleError as error:
             messages.error(request, str(error))
             return redirect("visits:visit_create")
-        messages.success(request, _("已保存走访记录。"))
+        if created:
+            messages.success(request, _("已保存走访记录。"))
+        else:
+            messages.info(request, _("该走访已经保存过，没有重复保存。"))
         return redirect(visit.get_absolute_url())
     context = {"form": form, "household": household, "progress": progress}
     return render(request, "visits/visit_form.html", context, status=form_status(form))

@@ -12,7 +12,16 @@ from .closures import (
     route_escalation,
     transfer_case,
 )
-from .intake import HotlineOrder, Intake, PartyData, attach_files, register_case, reveal_parties
+from .intake import (
+    HotlineOrder,
+    Intake,
+    PartyData,
+    attach_files,
+    case_for_client_token,
+    register_case,
+    register_case_once,
+    reveal_parties,
+)
 from .work import (
     blow_whistle,
     choose_path,
@@ -25,8 +34,8 @@ from .work import (
 
 __all__ = [
     "CaseChanged", "CaseRuleError", "HotlineOrder", "Intake", "PartyData", "add_review_comment", "archive_case",
-    "attach_files", "blow_whistle", "choose_path", "escalate_case", "extend_deadline", "lock_case", "rate_department",
+    "attach_files", "blow_whistle", "case_for_client_token", "choose_path", "escalate_case", "extend_deadline", "lock_case", "rate_department",
     "record_confirmation", "record_event", "record_follow_up", "record_session", "record_transfer_feedback",
-    "register_case", "remind_deadline", "report_in", "reveal_parties", "route_escalation", "save_agreement",
+    "register_case", "register_case_once", "remind_deadline", "report_in", "reveal_parties", "route_escalation", "save_agreement",
     "transfer_case",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -56,6 +57,7 @@ class Intake:
     transfer_to: Department | None = None
     attachments: Sequence[UploadedFile] = field(default_factory=list)
     hotline: HotlineOrder | None = None
+    client_token: uuid.UUID | None = None
 
 
 @in_site_language
@@ -89,6 +91,7 @@ def register_case(*, center: Center, intake: Intake, actor: User | None) -> Case
         registered_by=actor,
         level_since=now,
         public_token=secrets.token_hex(8),
+        client_token=intake.client_token,
     )
     if intake.hotline is not None:
         case.hotline_order_no = intake.hotline.order_no
@@ -101,6 +104,33 @@ def register_case(*, center: Center, intake: Intake, actor: User | None) -> Case
     add_attachments(case, intake.attachments, actor=actor)
     record_event(case, CaseEvent.Kind.REGISTERED, actor=actor, note=_("来源：%s") % case.get_source_display())
     _send_on_if_not_ours(case, intake, actor)
+    return case
+
+
+def register_case_once(*, center: Center, intake: Intake, actor: User) -> tuple[Case, bool]:
+    """Register a case at most once per client token; a repeat, or a twin sent at the same moment, gets the first.
+
+    Returns the case and whether this call created it. The token's unique index settles a race: the second
+    transaction fails on insert and rolls back whole (no number used, no file kept), then reads the winner's case.
+    """
+    if intake.client_token is not None:
+        existing = case_for_client_token(intake.client_token, actor=actor)
+        if existing is not None:
+            return existing, False
+    try:
+        return register_case(center=center, intake=intake, actor=actor), True
+    except IntegrityError:
+        existing = case_for_client_token(intake.client_token, actor=actor) if intake.client_token else None
+        if existing is None:
+            raise
+        return existing, False
+
+
+def case_for_client_token(token: uuid.UUID, *, actor: User) -> Case | None:
+    """The case a form with this token already registered; a token of somebody else's submission is refused."""
+    case = Case.objects.filter(client_token=token).first()
+    if case is not None and case.registered_by_id != actor.pk:
+        raise CaseRuleError(_("提交标识无效，请刷新页面后重新填写。"))
     return case
 
 

@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from pinggu_center.forms import posted_client_token
 from pinggu_center.models import Center, User
 
 from .. import selectors, services
@@ -40,6 +41,7 @@ def _intake(form: IntakeForm, formset: PartyFormSet) -> services.Intake:
         location_text=data["location_text"], urgency=data["urgency"], parties=parties,
         rights_informed=data["rights_informed"], accepted_elsewhere=data["accepted_elsewhere"],
         reserved_by_law=data["reserved_by_law"], transfer_to=data["transfer_to"], attachments=data["attachments"],
+        client_token=data["client_token"],
     )
 
 
@@ -53,6 +55,15 @@ def case_create(request: HttpRequest) -> HttpResponse:
     duplicates: list[Case] = []
     status = 200
     if post is not None:
+        token = posted_client_token(post)
+        if token is not None:  # sent before: show what the first submission made, before any duplicate check
+            try:
+                existing = services.case_for_client_token(token, actor=request.user)
+            except services.CaseRuleError as error:
+                messages.error(request, str(error))
+                return redirect(request.get_full_path())
+            if existing is not None:
+                return _already_registered(request, existing)
         if form.is_valid() and formset.is_valid():
             phones = [f.cleaned_data.get("phone", "") for f in formset.forms if f.cleaned_data]
             duplicates = list(selectors.likely_duplicates(phones=phones, category=form.cleaned_data["category"]))
@@ -68,9 +79,16 @@ def case_create(request: HttpRequest) -> HttpResponse:
 
 def _register(request: HttpRequest, center: Center, form: IntakeForm, formset: PartyFormSet) -> HttpResponse:
     try:
-        case = services.register_case(center=center, intake=_intake(form, formset), actor=request.user)
+        case, created = services.register_case_once(center=center, intake=_intake(form, formset), actor=request.user)
     except services.CaseRuleError as error:
         messages.error(request, str(error))
         return redirect(request.get_full_path())
+    if not created:
+        return _already_registered(request, case)
     messages.success(request, _("已登记受理，事项编号 %s。") % case.number)
+    return redirect(case.get_absolute_url())
+
+
+def _already_registered(request: HttpRequest, case: Case) -> HttpResponse:
+    messages.info(request, _("该事项已经登记过，事项编号 %s，没有重复登记。") % case.number)
     return redirect(case.get_absolute_url())
