@@ -16,6 +16,7 @@ from pinggu_center.models import Department, Division, Level
 from pinggu_center.validators import validate_id_number, validate_phone_or_landline
 
 from .models import Agreement, Case, Category, FollowUp, Party, Transfer
+from .permissions import can_choose_joint_path
 from .uploads import sniff_upload
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -140,9 +141,9 @@ class ActionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     submit_label = _("提交")
 
-    def __init__(self, *args, case: Case | None = None, **kwargs) -> None:
+    def __init__(self, *args, case: Case | None = None, user=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.case = case
+        self.case, self.user = case, user
         if case is not None and not self.is_bound:
             self.fields["version"].initial = case.version
         self.helper = _helper(str(self.submit_label))
@@ -160,6 +161,12 @@ class ChoosePathForm(ActionForm):
                                      required=False)
     legal_basis = forms.CharField(label=_("法律依据（讲法）"), widget=TEXT, required=False)
     submit_label = _("确定路径")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.case is not None and self.user is not None and not can_choose_joint_path(self.case, self.user):
+            # The joint path is the director's call: a cadre is not offered it.
+            self.fields["path"].choices = [c for c in Case.Path.choices if c[0] != Case.Path.JOINT]
 
     def clean(self) -> dict:
         data = super().clean()

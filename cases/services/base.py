@@ -60,28 +60,6 @@ def save_case(case: Case, fields: list[str]) -> None:
     case.save(update_fields=[*fields, "version"])
 
 
-def require_actor_holds(case: Case, actor: User) -> None:
-    """Only the body holding the case at its level acts on it; others may read it."""
-    if actor.is_read_only:
-        raise CaseRuleError(_("只读账号不能办理事项。"))
-    if actor.division_id != case.holder_id or case.holder.level != case.level:
-        raise CaseRuleError(_("此事项当前不由您所在的单位办理。"))
-    if actor.role == User.Role.DEPARTMENT_STAFF:
-        raise CaseRuleError(_("职能部门通过报到和反馈参与办理。"))
-
-
-def require_open(case: Case) -> None:
-    if case.status == Case.Status.CLOSED:
-        raise CaseRuleError(_("此事项已办结。"))
-    if case.status == Case.Status.TRANSFERRED:
-        raise CaseRuleError(_("此事项已移交，正在等待接收单位反馈。"))
-
-
-def require_director(actor: User) -> None:
-    if not actor.is_director_or_above:
-        raise CaseRuleError(_("只有中心主任（或上级）可以进行此操作。"))
-
-
 def record_event(
     case: Case,
     kind: str,

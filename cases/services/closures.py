@@ -13,18 +13,18 @@ from pinggu_center.models import Department, Division, Level, Outbox, User
 from pinggu_center.notifications import notify_division, notify_users
 
 from ..models import Case, CaseEvent, FollowUp, Transfer
-from ..workdays import add_working_days
-from .base import (
-    CaseRuleError,
-    in_site_language,
-    lock_case,
-    record_event,
-    require_actor_holds,
-    require_open,
-    resolution_due,
-    response_due,
-    save_case,
+from ..permissions import (
+    can_archive,
+    can_escalate,
+    can_extend_deadline,
+    can_follow_up,
+    can_give_feedback,
+    can_review,
+    can_transfer,
+    require,
 )
+from ..workdays import add_working_days
+from .base import CaseRuleError, in_site_language, lock_case, record_event, resolution_due, response_due, save_case
 
 HOLDER_ROLES = {Level.VILLAGE: ["village_director", "village_staff"], Level.TOWN: ["town_staff"],
                 Level.DISTRICT: ["district_admin"]}
@@ -35,8 +35,7 @@ HOLDER_ROLES = {Level.VILLAGE: ["village_director", "village_staff"], Level.TOWN
 def archive_case(*, case_id: int, actor: User, outcome: str, summary: str, version: int | None = None) -> Case:
     """总结归档: close the case here with its outcome and a written summary."""
     case = lock_case(case_id, version=version)
-    require_open(case)
-    require_actor_holds(case, actor)
+    require(can_archive(case, actor))
     if outcome not in Case.Outcome.values:
         raise CaseRuleError(_("请选择办理结果。"))
     if not summary.strip():
@@ -58,14 +57,10 @@ def escalate_case(*, case_id: int, from_level: str, actor: User | None, reason: 
     case = lock_case(case_id, version=version)
     if case.level != from_level:
         raise CaseRuleError(_("此事项已不在该层级办理。"))
-    require_open(case)
-    if actor is not None:
-        require_actor_holds(case, actor)
+    require(can_escalate(case, actor))
     if not reason.strip():
         raise CaseRuleError(_("提级上报须填写理由。"))
     next_level = Level.above(case.level)
-    if next_level is None:
-        raise CaseRuleError(_("区级是最高办理层级，不能再提级上报；请归档或移交。"))
     from_status, previous_level = case.status, case.level
     case.level, case.status, case.closure = next_level, Case.Status.REGISTERED, Case.Closure.ESCALATE
     case.escalated_at = case.escalated_at or timezone.now()
@@ -134,8 +129,7 @@ def transfer_case(*, case_id: int, actor: User, target: str, department: Departm
                   feedback_due: datetime | None = None, version: int | None = None) -> Transfer:
     """移交处置: hand the case to a department, a court or the enforcement platform, and wait for feedback."""
     case = lock_case(case_id, version=version)
-    require_open(case)
-    require_actor_holds(case, actor)
+    require(can_transfer(case, actor))
     if feedback_due is not None and feedback_due <= timezone.now():
         raise CaseRuleError(_("反馈期限须晚于现在。"))
     return open_transfer(case, actor=actor, target=target, department=department, reason=reason,
@@ -148,15 +142,16 @@ def record_transfer_feedback(*, transfer_id: int, actor: User | None, feedback: 
                              version: int | None = None) -> Transfer:
     """The receiving body's feedback closes the transferred case; a repeat is refused."""
     transfer = Transfer.objects.select_for_update().get(pk=transfer_id)
-    if actor is not None and actor.department_id != transfer.department_id:
-        raise CaseRuleError(_("只有接收部门的工作人员可以反馈。"))
-    if transfer.feedback_at is not None:
-        raise CaseRuleError(_("此移交已反馈。"))
+    case = lock_case(transfer.case_id, version=version)
+    if actor is None:  # the enforcement platform's answer, through its signed interface
+        if transfer.feedback_at is not None:
+            raise CaseRuleError(_("此移交已反馈。"))
+        if case.status != Case.Status.TRANSFERRED:
+            raise CaseRuleError(_("此事项不在等待反馈的状态。"))
+    else:
+        require(can_give_feedback(transfer, case, actor))
     if not feedback.strip():
         raise CaseRuleError(_("请填写反馈内容。"))
-    case = lock_case(transfer.case_id, version=version)
-    if case.status != Case.Status.TRANSFERRED:
-        raise CaseRuleError(_("此事项不在等待反馈的状态。"))
     transfer.feedback, transfer.feedback_at = feedback.strip(), timezone.now()
     transfer.external_reference = reference or transfer.external_reference
     transfer.save(update_fields=["feedback", "feedback_at", "external_reference"])
@@ -173,10 +168,7 @@ def record_follow_up(*, case_id: int, actor: User, performance: str, risk: str, 
                      reopen: bool = False, version: int | None = None) -> FollowUp:
     """回访 a closed case; an unsatisfied party may have it reopened at the level that closed it."""
     case = lock_case(case_id, version=version)
-    if case.status != Case.Status.CLOSED:
-        raise CaseRuleError(_("事项办结后才能回访。"))
-    if actor.is_read_only or actor.division_id != case.holder_id:
-        raise CaseRuleError(_("由办结该事项的单位进行回访。"))
+    require(can_follow_up(case, actor))
     if reopen and satisfaction != FollowUp.Satisfaction.UNSATISFIED:
         raise CaseRuleError(_("只有当事人不满意时才能重新办理。"))
     follow_up = FollowUp.objects.create(case=case, by=actor, performance=performance, risk=risk,
@@ -200,8 +192,7 @@ def extend_deadline(*, case_id: int, actor: User, new_due: datetime, consent: st
                     version: int | None = None) -> Case:
     """Extend the resolution deadline; only with both parties' recorded consent."""
     case = lock_case(case_id, version=version)
-    require_open(case)
-    require_actor_holds(case, actor)
+    require(can_extend_deadline(case, actor))
     if not consent.strip():
         raise CaseRuleError(_("延长期限须记录双方当事人同意的情况。"))
     if case.resolution_due and new_due <= case.resolution_due:
@@ -219,11 +210,10 @@ def extend_deadline(*, case_id: int, actor: User, new_due: datetime, consent: st
 @transaction.atomic
 def add_review_comment(*, case_id: int, actor: User, note: str, version: int | None = None) -> None:
     """A district reviewer's comment, kept on the case's timeline."""
-    if actor.role != User.Role.DISTRICT_ADMIN:
-        raise CaseRuleError(_("只有区级管理员可以点评事项。"))
+    case = lock_case(case_id, version=version)
+    require(can_review(case, actor))
     if not note.strip():
         raise CaseRuleError(_("请填写点评内容。"))
-    case = lock_case(case_id, version=version)
     record_event(case, CaseEvent.Kind.REVIEWED, actor=actor, note=note.strip())
 
 

@@ -17,6 +17,7 @@ from pinggu_center import audit
 from pinggu_center.models import AuditLog, Center, Department, Level, User
 
 from ..models import Attachment, Case, CaseEvent, CaseSequence, Category, Party, Transfer
+from ..permissions import can_attach, can_reveal, require
 from ..uploads import sniff_upload
 from .base import CaseRuleError, in_site_language, lock_case, record_event, resolution_due, response_due
 from .closures import open_transfer
@@ -197,8 +198,7 @@ def attach_files(*, case_id: int, actor: User, files: Sequence[UploadedFile],
                  version: int | None = None) -> list[Attachment]:
     """Add photos or documents to a case already registered."""
     case = lock_case(case_id, version=version)
-    if actor.is_read_only:
-        raise CaseRuleError(_("只读账号不能上传附件。"))
+    require(can_attach(case, actor))
     attachments = add_attachments(case, files, actor=actor)
     record_event(case, CaseEvent.Kind.ATTACHMENT, actor=actor, note=", ".join(a.original_name for a in attachments))
     return attachments
@@ -206,6 +206,5 @@ def attach_files(*, case_id: int, actor: User, files: Sequence[UploadedFile],
 
 def reveal_parties(*, case: Case, actor: User, request=None) -> None:
     """Full phones and ID numbers are for the director and above, and every reveal is logged."""
-    if not actor.is_director_or_above:
-        raise CaseRuleError(_("只有中心主任（或上级）可以查看当事人完整信息。"))
+    require(can_reveal(case, actor))
     audit.record(AuditLog.Action.REVEAL, request=request, actor=actor, obj=case, detail=f"parties of {case.number}")

@@ -14,19 +14,19 @@ from pinggu_center.models import Department, Level, User
 from pinggu_center.notifications import notify_users
 
 from ..models import Agreement, Case, CaseEvent, Session, Summons, Whistle
-from ..workdays import add_working_days
-from .base import (
-    CaseRuleError,
-    in_site_language,
-    lock_case,
-    mark_responded,
-    record_event,
-    require_actor_holds,
-    require_director,
-    require_open,
-    resolution_due,
-    save_case,
+from ..permissions import (
+    can_blow_whistle,
+    can_choose_joint_path,
+    can_choose_path,
+    can_rate,
+    can_record_confirmation,
+    can_record_session,
+    can_report_in,
+    can_save_agreement,
+    require,
 )
+from ..workdays import add_working_days
+from .base import CaseRuleError, in_site_language, lock_case, mark_responded, record_event, resolution_due, save_case
 
 
 @in_site_language
@@ -36,10 +36,7 @@ def choose_path(
 ) -> Case:
     """Set how the case is worked; the joint path is the director's call."""
     case = lock_case(case_id, version=version)
-    require_open(case)
-    require_actor_holds(case, actor)
-    if path == Case.Path.JOINT:
-        require_director(actor)
+    require(can_choose_joint_path(case, actor) if path == Case.Path.JOINT else can_choose_path(case, actor))
     if path == Case.Path.LEGAL and not legal_method:
         raise CaseRuleError(_("法治事件剖析评须选择处置方式。"))
     if path != Case.Path.LEGAL:
@@ -64,10 +61,7 @@ def record_session(*, case_id: int, actor: User, held_at: datetime, place: str, 
                    parties_present: str, record: str, outcome: str, version: int | None = None) -> Session:
     """Add a mediation record (调解记录) to a case being worked."""
     case = lock_case(case_id, version=version)
-    require_open(case)
-    require_actor_holds(case, actor)
-    if not case.path:
-        raise CaseRuleError(_("请先确定办理路径，再记录调解过程。"))
+    require(can_record_session(case, actor))
     session = Session.objects.create(
         case=case, held_at=held_at, place=place, mediators=mediators, parties_present=parties_present,
         record=record, outcome=outcome, recorded_by=actor,
@@ -85,11 +79,7 @@ def blow_whistle(*, case_id: int, actor: User, matter: str, departments: Sequenc
                  report_in_due: datetime | None = None, version: int | None = None) -> Whistle:
     """吹哨: summon departments to report in by a deadline; each one's staff are notified."""
     case = lock_case(case_id, version=version)
-    require_open(case)
-    require_actor_holds(case, actor)
-    require_director(actor)
-    if case.path != Case.Path.JOINT:
-        raise CaseRuleError(_("只有“复杂矛盾联合评”路径的事项可以吹哨。"))
+    require(can_blow_whistle(case, actor))
     if not departments:
         raise CaseRuleError(_("请至少选择一个被吹哨的部门。"))
     town = case.division.parent
@@ -116,10 +106,7 @@ def report_in(*, summons_id: int, actor: User, note: str, attended: bool, versio
     """A summoned department reports in (报到); once only."""
     summons = Summons.objects.select_for_update().select_related("whistle__case").get(pk=summons_id)
     case = lock_case(summons.whistle.case_id, version=version)
-    if actor.department_id != summons.department_id:
-        raise CaseRuleError(_("只有被吹哨部门的工作人员可以报到。"))
-    if summons.reported_at is not None:
-        raise CaseRuleError(_("本部门已于 %s 报到。") % timezone.localtime(summons.reported_at).strftime("%Y-%m-%d %H:%M"))
+    require(can_report_in(summons, actor))
     summons.reported_at, summons.reported_by = timezone.now(), actor
     summons.report_note, summons.attended = note, attended
     summons.save(update_fields=["reported_at", "reported_by", "report_note", "attended"])
@@ -136,12 +123,9 @@ def rate_department(*, summons_id: int, actor: User, rating: int, comment: str,
     """The director rates a summoned department's response, 1 to 5, once."""
     summons = Summons.objects.select_for_update().select_related("whistle__case", "department").get(pk=summons_id)
     case = lock_case(summons.whistle.case_id, version=version)
-    require_actor_holds(case, actor)
-    require_director(actor)
+    require(can_rate(summons, case, actor))
     if not 1 <= rating <= 5:
         raise CaseRuleError(_("评分须在 1 到 5 之间。"))
-    if summons.rating is not None:
-        raise CaseRuleError(_("已评价过该部门。"))
     summons.rating, summons.rating_comment, summons.rated_at = rating, comment, timezone.now()
     summons.save(update_fields=["rating", "rating_comment", "rated_at"])
     save_case(case, [])
@@ -155,12 +139,7 @@ def rate_department(*, summons_id: int, actor: User, rating: int, comment: str,
 def save_agreement(*, case_id: int, actor: User, version: int | None = None, **fields) -> Agreement:
     """Record the signed 调解协议书 of a people's mediation."""
     case = lock_case(case_id, version=version)
-    require_open(case)
-    require_actor_holds(case, actor)
-    if not case.path:
-        raise CaseRuleError(_("请先确定办理路径。"))
-    if Agreement.objects.filter(case=case).exists():
-        raise CaseRuleError(_("此事项已有调解协议书。"))
+    require(can_save_agreement(case, actor))
     if not fields.get("signatures_recorded"):
         raise CaseRuleError(_("调解协议书须经各方当事人签名、盖章或按指印，调解员签名并加盖调解委员会印章。"))
     agreement = Agreement.objects.create(case=case, created_by=actor, **fields)
@@ -175,10 +154,8 @@ def record_confirmation(*, case_id: int, actor: User, applied_on: date, court: D
                         version: int | None = None) -> Agreement:
     """Judicial confirmation (司法确认): applied for within 30 days of the agreement taking effect."""
     case = lock_case(case_id, version=version)
-    require_actor_holds(case, actor)
     agreement = Agreement.objects.select_for_update().filter(case=case).first()
-    if agreement is None:
-        raise CaseRuleError(_("此事项没有调解协议书，无需司法确认。"))
+    require(can_record_confirmation(case, actor, agreement_exists=agreement is not None))
     if applied_on < agreement.effective_on:
         raise CaseRuleError(_("申请日期不能早于协议生效日期。"))
     if applied_on > agreement.effective_on + timedelta(days=settings.JUDICIAL_CONFIRMATION_DAYS):

@@ -13,9 +13,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from .. import forms, selectors, services
+from .. import forms, permissions, selectors, services
 from ..models import Agreement, Case, Summons, Transfer
-from ..permissions import available_actions
 
 
 @login_required
@@ -26,9 +25,16 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _render_detail(request: HttpRequest, case: Case, *, revealed: bool) -> HttpResponse:
     parts = selectors.case_detail_parts(case)
+    user = request.user
+    for whistle in parts["whistles"]:
+        for summons in whistle.summonses.all():
+            summons.may_report_in = bool(permissions.can_report_in(summons, user))
+            summons.may_rate = bool(permissions.can_rate(summons, case, user))
+    for transfer in parts["transfers"]:
+        transfer.may_give_feedback = bool(permissions.can_give_feedback(transfer, case, user))
     context = {
         "case": case, **parts, "revealed": revealed,
-        "actions": available_actions(case, request.user, agreement=parts["agreement"]),
+        "actions": permissions.available_actions(case, user, agreement=parts["agreement"]),
     }
     return render(request, "cases/case_detail.html", context)
 
@@ -174,11 +180,33 @@ ACTIONS: dict[str, Action] = {
 }
 
 
+def _decision(name: str, case: Case, user, target: Summons | Transfer | None) -> permissions.Decision:
+    if name == "report_in":
+        return permissions.can_report_in(target, user)
+    if name == "rate":
+        return permissions.can_rate(target, case, user)
+    if name == "feedback":
+        return permissions.can_give_feedback(target, case, user)
+    return permissions.case_decision(name, case, user)
+
+
 def _run(request: HttpRequest, case: Case, name: str, target: Summons | Transfer | None = None) -> HttpResponse:
-    """Parse the action's form and call its service with the version shown; a broken rule is a message and a redirect."""
+    """Parse the action's form and call its service with the version shown; a broken rule is a message and a redirect.
+
+    The form opens only for a user the action's predicate allows (the same one the service asks); anyone else gets a
+    page saying why, never a form they cannot submit.
+    """
     action = ACTIONS[name]
     bound = request.method == "POST"
-    form = action.form(request.POST if bound else None, request.FILES if bound else None, case=case)
+    decision = _decision(name, case, request.user, target)
+    if not decision:
+        if bound:  # a form drawn before the case moved on: say why, as the service would
+            messages.error(request, decision.reason)
+            return redirect(case.get_absolute_url())
+        context = {"case": case, "title": action.title, "reason": decision.reason}
+        return render(request, "cases/case_action_refused.html", context, status=403)
+    data, files = (request.POST, request.FILES) if bound else (None, None)
+    form = action.form(data, files, case=case, user=request.user)
     if bound and form.is_valid():
         try:
             action.perform(request.user, case, form.cleaned_data, target)
