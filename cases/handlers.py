@@ -12,14 +12,14 @@ def route_escalation(payload: dict[str, Any]) -> None:
     services.route_escalation(case_id=payload["case_id"], level=payload["level"])
 
 
-@handles("hotline_callback")
+@handles("hotline_callback", network=True)
 def hotline_callback(payload: dict[str, Any]) -> None:
     from .hotline.callbacks import deliver_hotline_callback
 
     deliver_hotline_callback(payload)
 
 
-@handles("enforcement_transfer")
+@handles("enforcement_transfer", network=True)
 def enforcement_transfer(payload: dict[str, Any]) -> None:
     from .hotline.callbacks import deliver_enforcement_transfer
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from contextlib import nullcontext
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -15,23 +17,34 @@ from .models import Outbox
 logger = logging.getLogger(__name__)
 
 Handler = Callable[[dict[str, Any]], None]
-_handlers: dict[str, Handler] = {}
+_handlers: dict[str, tuple[Handler, bool]] = {}
+
+# How long a row whose network handler is running is left alone (HTTP handlers time out after 10 s). A worker that
+# dies meanwhile leaves the row pending, due again once the claim lapses.
+CLAIM_SECONDS = 60
 
 
 class RetryLater(Exception):
     """A handler's way to say: not now (an earlier message of the same key is still pending)."""
 
 
-def handles(topic: str) -> Callable[[Handler], Handler]:
+def handles(topic: str, *, network: bool = False) -> Callable[[Handler], Handler]:
+    """Register the topic's handler; ``network=True`` for one that waits on another system (runs outside a transaction)."""
+
     def register(handler: Handler) -> Handler:
-        _handlers[topic] = handler
+        _handlers[topic] = (handler, network)
         return handler
 
     return register
 
 
 def deliver(outbox_id: int) -> str:
-    """Run one row's handler at most once to success; returns what happened, for logs and tests."""
+    """Run one row's handler at most once to success; returns what happened, for logs and tests.
+
+    A database handler runs inside the transaction that locks the row, so its work and the row's "done" commit
+    together. A network handler runs after the row has been claimed and that short transaction has committed:
+    while it waits on the other system it holds no transaction and no lock.
+    """
     with transaction.atomic():
         row = Outbox.objects.select_for_update(skip_locked=True).filter(pk=outbox_id).first()
         if row is None:
@@ -39,29 +52,50 @@ def deliver(outbox_id: int) -> str:
         if row.status != Outbox.Status.PENDING:
             return "already-" + row.status
         if row.next_attempt_at > timezone.now():
-            return "not-due"
+            return "not-due"  # not yet due, or claimed by a network delivery still running
         if row.ordering_key and _earlier_pending(row):
             # Not an attempt: the earlier row hands this one to the worker when it is done or has failed
             # for good (_kick_next), and the sweep re-sends it should that hand-over be lost.
             return "waiting"
-        handler = _handlers.get(row.topic)
+        row.attempts += 1
+        handler, network = _handlers.get(row.topic, (None, False))
         if handler is None:
             _schedule_retry(row, f"no handler for topic {row.topic!r}")
             return "no-handler"
-        try:
-            with transaction.atomic():
-                handler(row.payload)
-        except Exception as exc:  # noqa: BLE001 - any failure is retried with back-off, then marked failed.
-            logger.warning("Outbox %s (%s) failed: %s", row.pk, row.topic, exc)
-            _schedule_retry(row, f"{type(exc).__name__}: {exc}")
-            return "retry"
-        row.status = Outbox.Status.DONE
-        row.done_at = timezone.now()
-        row.attempts += 1
-        row.save(update_fields=["status", "done_at", "attempts"])
-        if row.ordering_key:
-            transaction.on_commit(lambda: _kick_next(row))
-        return "done"
+        if not network:
+            return _record(row, _attempt(row, handler, savepoint=True))
+        row.next_attempt_at = timezone.now() + timedelta(seconds=CLAIM_SECONDS)
+        row.save(update_fields=["attempts", "next_attempt_at"])
+    error = _attempt(row, handler, savepoint=False)
+    with transaction.atomic():
+        row = Outbox.objects.select_for_update().get(pk=outbox_id)
+        if row.status != Outbox.Status.PENDING:
+            return "already-" + row.status
+        return _record(row, error)
+
+
+def _attempt(row: Outbox, handler: Handler, *, savepoint: bool) -> str | None:
+    """Run the handler once: None on success, else the error (a failed database handler's writes are undone)."""
+    try:
+        with transaction.atomic() if savepoint else nullcontext():
+            handler(row.payload)
+    except Exception as exc:  # noqa: BLE001 - any failure is retried with back-off, then marked failed.
+        logger.warning("Outbox %s (%s) failed: %s", row.pk, row.topic, exc)
+        return f"{type(exc).__name__}: {exc}"
+    return None
+
+
+def _record(row: Outbox, error: str | None) -> str:
+    """Mark the locked row done, or schedule its next attempt."""
+    if error is not None:
+        _schedule_retry(row, error)
+        return "retry"
+    row.status = Outbox.Status.DONE
+    row.done_at = timezone.now()
+    row.save(update_fields=["status", "done_at", "attempts"])
+    if row.ordering_key:
+        transaction.on_commit(lambda: _kick_next(row))
+    return "done"
 
 
 def _earlier_pending(row: Outbox) -> bool:
@@ -71,7 +105,7 @@ def _earlier_pending(row: Outbox) -> bool:
 
 
 def _schedule_retry(row: Outbox, error: str) -> None:
-    row.attempts += 1
+    """After a failed attempt (already counted): back off, or give up after the last one."""
     row.last_error = error[:2000]
     if row.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
         row.status = Outbox.Status.FAILED

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -15,10 +16,14 @@ class Received:
 
 
 class Receiver:
-    """`with Receiver(fail_first=2) as r:` → r.url; r.received lists the calls answered 200."""
+    """`with Receiver(fail_first=2) as r:` → r.url; r.received lists the calls answered 200.
 
-    def __init__(self, fail_first: int = 0) -> None:
+    ``on_request``, if given, is called in the server's thread while each request is being answered.
+    """
+
+    def __init__(self, fail_first: int = 0, on_request: Callable[[], None] | None = None) -> None:
         self.fail_first = fail_first
+        self.on_request = on_request
         self.calls = 0
         self.received: list[Received] = []
         self.lock = threading.Lock()
@@ -27,6 +32,8 @@ class Receiver:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:  # noqa: N802 - http.server's naming
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                if receiver.on_request is not None:
+                    receiver.on_request()
                 with receiver.lock:
                     receiver.calls += 1
                     failing = receiver.calls <= receiver.fail_first
