@@ -49,7 +49,7 @@ def require(decision: Decision) -> None:
     if not decision:
         from .services.base import CaseRuleError  # services import this module
 
-        raise CaseRuleError(decision.reason)
+        raise CaseRuleError(decision.reason, code=decision.code)
 
 
 # --- the shared rules --------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from openpyxl import Workbook
 
+from pinggu_center.errors import RuleError
 from pinggu_center.models import Division, Level, User
 from pinggu_center.scopes import visible_divisions
 
@@ -32,7 +33,7 @@ RATE_KEYS = [
 ]
 
 
-class ExportError(Exception):
+class ExportError(RuleError):
     """Bad export parameters; the message is shown to the user."""
 
 
@@ -60,21 +61,21 @@ def parse(user: User, data: QueryDict | dict) -> ExportSpec:
     """Validate kind, dates and division; a division outside the user's scope is a 404."""
     kind = data.get("kind")
     if kind not in KINDS:
-        raise ExportError(_("未知的导出内容。"))
+        raise ExportError(_("未知的导出内容。"), code="unknown_kind")
     form = PeriodForm({"start": data.get("start") or "", "end": data.get("end") or ""})
     if not form.is_valid():
-        raise ExportError(" ".join(str(e) for errors in form.errors.values() for e in errors))
+        raise ExportError(" ".join(str(e) for errors in form.errors.values() for e in errors), code="invalid_filter")
     division = None
     if kind in {"villages", "cases", "whistles"}:
         division_id = str(data.get("division") or "")
         if not division_id.isdigit():
-            raise ExportError(_("请指定镇街或村（社区）。"))
+            raise ExportError(_("请指定镇街或村（社区）。"), code="division_required")
         division = visible_divisions(user).filter(pk=int(division_id)).first()
         if division is None:
             raise Http404
         wanted = Level.VILLAGE if kind == "cases" else Level.TOWN
         if division.level != wanted:
-            raise ExportError(_("所选区划的层级不符。"))
+            raise ExportError(_("所选区划的层级不符。"), code="division_level_mismatch")
     elif not user.is_district:
         raise Http404  # the district-wide tables are for district reviewers only
     return ExportSpec(kind, form.cleaned_data["start"], form.cleaned_data["end"], division)

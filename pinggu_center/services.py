@@ -9,16 +9,17 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from . import audit
+from .errors import RuleError
 from .models import AuditLog, Center, Member, User
 
 
-class RosterRuleError(Exception):
+class RosterRuleError(RuleError):
     """A roster change the rules do not allow; the message is shown to the user."""
 
 
 def _require_director(actor: User, center: Center) -> None:
     if actor.is_read_only or not actor.is_director_or_above:
-        raise RosterRuleError(_("只有中心主任或上级可以维护成员名册。"))
+        raise RosterRuleError(_("只有中心主任或上级可以维护成员名册。"), code="director_only")
 
 
 @transaction.atomic
@@ -52,9 +53,9 @@ def retire_member(*, member_id: int, actor: User, retired_on: date) -> Member:
     member = Member.objects.select_for_update().get(pk=member_id)
     _require_director(actor, member.center)
     if member.retired_on is not None:
-        raise RosterRuleError(_("该成员已于 %(date)s 退出。") % {"date": member.retired_on})
+        raise RosterRuleError(_("该成员已于 %(date)s 退出。") % {"date": member.retired_on}, code="already_retired")
     if retired_on < member.joined_on:
-        raise RosterRuleError(_("退出日期不能早于加入日期。"))
+        raise RosterRuleError(_("退出日期不能早于加入日期。"), code="retired_before_joined")
     member.retired_on = retired_on
     member.save(update_fields=["retired_on"])
     audit.record(AuditLog.Action.CHANGE, actor=actor, obj=member, detail=f"retire member {member.name}")

@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from pinggu_center.errors import RuleError
 from pinggu_center.models import Division
 from pinggu_center.validators import validate_phone_or_landline
 
@@ -20,7 +21,7 @@ MAX_ROWS = 5000
 TAG_BY_LABEL = {str(label): value for value, label in Tag.choices}
 
 
-class ImportFileError(Exception):
+class ImportFileError(RuleError):
     """The file cannot be read at all (wrong type, no header)."""
 
 
@@ -42,20 +43,20 @@ def read_rows(upload) -> list[list[str]]:
         try:
             sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
         except Exception as error:  # noqa: BLE001 - any unreadable workbook is the user's file, not our bug
-            raise ImportFileError(_("无法读取该 Excel 文件。")) from error
+            raise ImportFileError(_("无法读取该 Excel 文件。"), code="unreadable") from error
         return [
             ["" if cell is None else str(cell).strip() for cell in row] for row in sheet.iter_rows(values_only=True)
         ]
-    raise ImportFileError(_("请上传 .xlsx 或 .csv 文件。"))
+    raise ImportFileError(_("请上传 .xlsx 或 .csv 文件。"), code="file_type")
 
 
 def parse_households(upload, division: Division) -> ImportReport:
     """Check every row; a row is good only if all its cells are valid and it is new to the village and the file."""
     rows = read_rows(upload)
     if not rows or "户主" not in rows[0] or "住址" not in rows[0]:
-        raise ImportFileError(_("第一行须为表头，至少包含“户主”和“住址”两列。"))
+        raise ImportFileError(_("第一行须为表头，至少包含“户主”和“住址”两列。"), code="header_missing")
     if len(rows) - 1 > MAX_ROWS:
-        raise ImportFileError(_("一次最多导入 %(max)s 户。") % {"max": MAX_ROWS})
+        raise ImportFileError(_("一次最多导入 %(max)s 户。") % {"max": MAX_ROWS}, code="too_many_rows")
     header = [COLUMNS.get(cell) for cell in rows[0]]
     existing = set(Household.objects.filter(division=division).values_list("address", "head_name"))
     seen: dict[tuple[str, str], int] = {}

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from cases.models import Case, Category
 from cases.services import Intake, PartyData, register_case
 from pinggu_center import audit
+from pinggu_center.errors import RuleError
 from pinggu_center.models import AuditLog, Division, Member, User
 from pinggu_center.notifications import notify_division
 
@@ -22,7 +23,7 @@ from .models import CadreAssessment, Household, Visit, WeeklyQuotaResult
 from .selectors import prorated_quota, quota_counts
 
 
-class VisitRuleError(Exception):
+class VisitRuleError(RuleError):
     """A change the visit rules do not allow; the message is shown to the user."""
 
 
@@ -30,7 +31,7 @@ def _require_writer(actor: User | None) -> None:
     if actor is None:  # the system itself (demo seeding)
         return
     if actor.is_read_only or actor.role == User.Role.DEPARTMENT_STAFF:
-        raise VisitRuleError(_("您的账号不能登记走访信息。"))
+        raise VisitRuleError(_("您的账号不能登记走访信息。"), code="not_allowed")
 
 
 @transaction.atomic
@@ -38,7 +39,7 @@ def create_household(*, division: Division, actor: User, data: dict[str, Any]) -
     """Register one household in a village."""
     _require_writer(actor)
     if Household.objects.filter(division=division, address=data["address"], head_name=data["head_name"]).exists():
-        raise VisitRuleError(_("该住户已登记。"))
+        raise VisitRuleError(_("该住户已登记。"), code="household_exists")
     household = Household.objects.create(division=division, **data)
     audit.record(AuditLog.Action.CHANGE, actor=actor, obj=household, detail="add household")
     return household
@@ -51,7 +52,7 @@ def update_household(*, household_id: int, actor: User, data: dict[str, Any]) ->
     household = Household.objects.select_for_update().get(pk=household_id)
     clash = Household.objects.filter(division=household.division, address=data["address"], head_name=data["head_name"])
     if clash.exclude(pk=household.pk).exists():
-        raise VisitRuleError(_("该住户已登记。"))
+        raise VisitRuleError(_("该住户已登记。"), code="household_exists")
     for field, value in data.items():
         setattr(household, field, value)
     household.save(update_fields=list(data))
@@ -78,7 +79,7 @@ def record_visit(
     _require_writer(actor)
     cadres = list(data.pop("cadres"))
     if any(member.center.division_id != household.division_id for member in cadres):
-        raise VisitRuleError(_("走访干部须为本村中心成员。"))
+        raise VisitRuleError(_("走访干部须为本村中心成员。"), code="visitor_not_member")
     visit = Visit.objects.create(
         household=household, division_id=household.division_id, recorded_by=actor, client_token=client_token, **data
     )
@@ -119,7 +120,7 @@ def turn_visit_into_case(
         Visit.objects.select_for_update(of=("self",)).select_related("household", "division__center").get(pk=visit_id)
     )
     if visit.case_id is not None:
-        raise VisitRuleError(_("该走访已转为事项。"))
+        raise VisitRuleError(_("该走访已转为事项。"), code="already_case")
     household = visit.household
     intake = Intake(
         source=Case.Source.VISIT,
@@ -190,9 +191,9 @@ def _notify_shortfalls(week_start: date) -> None:
 def assess_cadre(*, member: Member, actor: User, period: str, score: int, comment: str) -> CadreAssessment:
     """Record (or revise) the director's score for a cadre and period; only a director or above may."""
     if actor.is_read_only or not actor.is_director_or_above:
-        raise VisitRuleError(_("只有村书记/中心主任或上级可以考核干部。"))
+        raise VisitRuleError(_("只有村书记/中心主任或上级可以考核干部。"), code="director_only")
     if member.user_id == actor.pk:
-        raise VisitRuleError(_("不能为自己评分。"))
+        raise VisitRuleError(_("不能为自己评分。"), code="self_assessment")
     assessment, _created = CadreAssessment.objects.update_or_create(
         member=member, period=period, defaults={"score": score, "comment": comment, "assessed_by": actor}
     )

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from pinggu_center.errors import RuleError
 from pinggu_center.models import Level, Outbox, User
 
 from ..hotline.messages import hotline_message
@@ -39,7 +40,7 @@ def in_site_language(service: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
-class CaseRuleError(Exception):
+class CaseRuleError(RuleError):
     """A step the case's rules do not allow; the message is shown to the user as it is."""
 
 
@@ -51,7 +52,7 @@ def lock_case(case_id: int, *, version: int | None = None) -> Case:
     """Lock the case row for this transaction; refuse if the caller saw an older version."""
     case = Case.objects.select_for_update().select_related("division", "holder", "center").get(pk=case_id)
     if version is not None and case.version != version:
-        raise CaseChanged(_("此事项刚被他人更新，请刷新页面后再操作。"))
+        raise CaseChanged(_("此事项刚被他人更新，请刷新页面后再操作。"), code="case_changed")
     return case
 
 

@@ -37,9 +37,9 @@ def archive_case(*, case_id: int, actor: User, outcome: str, summary: str, versi
     case = lock_case(case_id, version=version)
     require(can_archive(case, actor))
     if outcome not in Case.Outcome.values:
-        raise CaseRuleError(_("请选择办理结果。"))
+        raise CaseRuleError(_("请选择办理结果。"), code="outcome_required")
     if not summary.strip():
-        raise CaseRuleError(_("总结归档须填写总结。"))
+        raise CaseRuleError(_("总结归档须填写总结。"), code="summary_required")
     from_status = case.status
     case.status, case.closure, case.outcome = Case.Status.CLOSED, Case.Closure.ARCHIVE, outcome
     case.summary, case.closed_at = summary.strip(), timezone.now()
@@ -56,10 +56,10 @@ def escalate_case(*, case_id: int, from_level: str, actor: User | None, reason: 
     """提级上报: move an open case one level up; the worker routes it. A second call for the same level changes nothing."""
     case = lock_case(case_id, version=version)
     if case.level != from_level:
-        raise CaseRuleError(_("此事项已不在该层级办理。"))
+        raise CaseRuleError(_("此事项已不在该层级办理。"), code="not_at_level")
     require(can_escalate(case, actor))
     if not reason.strip():
-        raise CaseRuleError(_("提级上报须填写理由。"))
+        raise CaseRuleError(_("提级上报须填写理由。"), code="reason_required")
     next_level = Level.above(case.level)
     from_status, previous_level = case.status, case.level
     case.level, case.status, case.closure = next_level, Case.Status.REGISTERED, Case.Closure.ESCALATE
@@ -103,9 +103,9 @@ def open_transfer(case: Case, *, actor: User | None, target: str, department: De
                   feedback_due: datetime | None = None) -> Transfer:
     """Record a transfer on a locked case (used by transfer_case and by intake)."""
     if target != Transfer.Target.ENFORCEMENT and department is None:
-        raise CaseRuleError(_("请选择接收部门或法院。"))
+        raise CaseRuleError(_("请选择接收部门或法院。"), code="transfer_receiver_required")
     if not reason.strip():
-        raise CaseRuleError(_("移交处置须填写理由。"))
+        raise CaseRuleError(_("移交处置须填写理由。"), code="reason_required")
     due = feedback_due or add_working_days(timezone.now(), settings.TRANSFER_FEEDBACK_WORKING_DAYS)
     transfer = Transfer.objects.create(case=case, target=target, department=department, reason=reason.strip(),
                                       feedback_due=due, transferred_by=actor)
@@ -131,7 +131,7 @@ def transfer_case(*, case_id: int, actor: User, target: str, department: Departm
     case = lock_case(case_id, version=version)
     require(can_transfer(case, actor))
     if feedback_due is not None and feedback_due <= timezone.now():
-        raise CaseRuleError(_("反馈期限须晚于现在。"))
+        raise CaseRuleError(_("反馈期限须晚于现在。"), code="feedback_due_past")
     return open_transfer(case, actor=actor, target=target, department=department, reason=reason,
                          feedback_due=feedback_due)
 
@@ -145,13 +145,13 @@ def record_transfer_feedback(*, transfer_id: int, actor: User | None, feedback: 
     case = lock_case(transfer.case_id, version=version)
     if actor is None:  # the enforcement platform's answer, through its signed interface
         if transfer.feedback_at is not None:
-            raise CaseRuleError(_("此移交已反馈。"))
+            raise CaseRuleError(_("此移交已反馈。"), code="answered")
         if case.status != Case.Status.TRANSFERRED:
-            raise CaseRuleError(_("此事项不在等待反馈的状态。"))
+            raise CaseRuleError(_("此事项不在等待反馈的状态。"), code="not_transferred")
     else:
         require(can_give_feedback(transfer, case, actor))
     if not feedback.strip():
-        raise CaseRuleError(_("请填写反馈内容。"))
+        raise CaseRuleError(_("请填写反馈内容。"), code="feedback_required")
     transfer.feedback, transfer.feedback_at = feedback.strip(), timezone.now()
     transfer.external_reference = reference or transfer.external_reference
     transfer.save(update_fields=["feedback", "feedback_at", "external_reference"])
@@ -170,7 +170,7 @@ def record_follow_up(*, case_id: int, actor: User, performance: str, risk: str, 
     case = lock_case(case_id, version=version)
     require(can_follow_up(case, actor))
     if reopen and satisfaction != FollowUp.Satisfaction.UNSATISFIED:
-        raise CaseRuleError(_("只有当事人不满意时才能重新办理。"))
+        raise CaseRuleError(_("只有当事人不满意时才能重新办理。"), code="reopen_needs_unsatisfied")
     follow_up = FollowUp.objects.create(case=case, by=actor, performance=performance, risk=risk,
                                         satisfaction=satisfaction, note=note, reopened=reopen)
     record_event(case, CaseEvent.Kind.FOLLOW_UP, actor=actor, note=f"{follow_up.get_satisfaction_display()}。{note}")
@@ -194,9 +194,9 @@ def extend_deadline(*, case_id: int, actor: User, new_due: datetime, consent: st
     case = lock_case(case_id, version=version)
     require(can_extend_deadline(case, actor))
     if not consent.strip():
-        raise CaseRuleError(_("延长期限须记录双方当事人同意的情况。"))
+        raise CaseRuleError(_("延长期限须记录双方当事人同意的情况。"), code="consent_required")
     if case.resolution_due and new_due <= case.resolution_due:
-        raise CaseRuleError(_("新的期限须晚于原期限。"))
+        raise CaseRuleError(_("新的期限须晚于原期限。"), code="new_due_not_later")
     case.resolution_due, case.extension_consent = new_due, consent.strip()
     case.reminded_for_due = None
     save_case(case, ["resolution_due", "extension_consent", "reminded_for_due"])
@@ -213,7 +213,7 @@ def add_review_comment(*, case_id: int, actor: User, note: str, version: int | N
     case = lock_case(case_id, version=version)
     require(can_review(case, actor))
     if not note.strip():
-        raise CaseRuleError(_("请填写点评内容。"))
+        raise CaseRuleError(_("请填写点评内容。"), code="comment_required")
     record_event(case, CaseEvent.Kind.REVIEWED, actor=actor, note=note.strip())
 
 

@@ -66,9 +66,9 @@ class Intake:
 def register_case(*, center: Center, intake: Intake, actor: User | None) -> Case:
     """Register a case at its village's center; a matter for another body or for enforcement leaves at once."""
     if not intake.parties:
-        raise CaseRuleError(_("至少需要一名当事人。"))
+        raise CaseRuleError(_("至少需要一名当事人。"), code="no_party")
     if (intake.accepted_elsewhere or intake.reserved_by_law) and intake.transfer_to is None:
-        raise CaseRuleError(_("已由其他机关受理或依法应由其他机关处理的事项，请选择移交的部门或法院。"))
+        raise CaseRuleError(_("已由其他机关受理或依法应由其他机关处理的事项，请选择移交的部门或法院。"), code="transfer_target_required")
     now = timezone.now()
     case = Case(
         number=next_case_number(center, now),
@@ -172,7 +172,7 @@ def next_case_number(center: Center, now: datetime) -> str:
                 return f"{prefix}-{sequence.last:05d}"
         except IntegrityError:
             continue  # two first cases of the year at once: the loser reads the row the winner made
-    raise CaseRuleError(_("事项编号生成失败，请重试。"))
+    raise CaseRuleError(_("事项编号生成失败，请重试。"), code="number_unavailable")
 
 
 def add_attachments(case: Case, files: Iterable[UploadedFile], *, actor: User | None) -> list[Attachment]:

@@ -38,7 +38,7 @@ def choose_path(
     case = lock_case(case_id, version=version)
     require(can_choose_joint_path(case, actor) if path == Case.Path.JOINT else can_choose_path(case, actor))
     if path == Case.Path.LEGAL and not legal_method:
-        raise CaseRuleError(_("法治事件剖析评须选择处置方式。"))
+        raise CaseRuleError(_("法治事件剖析评须选择处置方式。"), code="legal_method_required")
     if path != Case.Path.LEGAL:
         legal_method, legal_basis = "", ""
     from_status = case.status
@@ -81,14 +81,14 @@ def blow_whistle(*, case_id: int, actor: User, matter: str, departments: Sequenc
     case = lock_case(case_id, version=version)
     require(can_blow_whistle(case, actor))
     if not departments:
-        raise CaseRuleError(_("请至少选择一个被吹哨的部门。"))
+        raise CaseRuleError(_("请至少选择一个被吹哨的部门。"), code="whistle_needs_department")
     town = case.division.parent
     outside = [d.name for d in departments if d.division_id != town.pk and d.division.level != Level.DISTRICT]
     if outside:
-        raise CaseRuleError(_("只能向本镇街或区级部门吹哨：%s") % "、".join(outside))
+        raise CaseRuleError(_("只能向本镇街或区级部门吹哨：%s") % "、".join(outside), code="whistle_outside_town")
     due = report_in_due or add_working_days(timezone.now(), settings.WHISTLE_REPORT_IN_WORKING_DAYS)
     if due <= timezone.now():
-        raise CaseRuleError(_("报到期限须晚于现在。"))
+        raise CaseRuleError(_("报到期限须晚于现在。"), code="report_in_due_past")
     whistle = Whistle.objects.create(case=case, matter=matter, report_in_due=due, blown_by=actor)
     Summons.objects.bulk_create([Summons(whistle=whistle, department=d) for d in departments])
     save_case(case, [])
@@ -125,7 +125,7 @@ def rate_department(*, summons_id: int, actor: User, rating: int, comment: str,
     case = lock_case(summons.whistle.case_id, version=version)
     require(can_rate(summons, case, actor))
     if not 1 <= rating <= 5:
-        raise CaseRuleError(_("评分须在 1 到 5 之间。"))
+        raise CaseRuleError(_("评分须在 1 到 5 之间。"), code="rating_out_of_range")
     summons.rating, summons.rating_comment, summons.rated_at = rating, comment, timezone.now()
     summons.save(update_fields=["rating", "rating_comment", "rated_at"])
     save_case(case, [])
@@ -141,7 +141,7 @@ def save_agreement(*, case_id: int, actor: User, version: int | None = None, **f
     case = lock_case(case_id, version=version)
     require(can_save_agreement(case, actor))
     if not fields.get("signatures_recorded"):
-        raise CaseRuleError(_("调解协议书须经各方当事人签名、盖章或按指印，调解员签名并加盖调解委员会印章。"))
+        raise CaseRuleError(_("调解协议书须经各方当事人签名、盖章或按指印，调解员签名并加盖调解委员会印章。"), code="agreement_unsigned")
     agreement = Agreement.objects.create(case=case, created_by=actor, **fields)
     save_case(case, [])
     record_event(case, CaseEvent.Kind.AGREEMENT, actor=actor, note=_("履行期限：%s") % agreement.performance_due)
@@ -157,11 +157,11 @@ def record_confirmation(*, case_id: int, actor: User, applied_on: date, court: D
     agreement = Agreement.objects.select_for_update().filter(case=case).first()
     require(can_record_confirmation(case, actor, agreement_exists=agreement is not None))
     if applied_on < agreement.effective_on:
-        raise CaseRuleError(_("申请日期不能早于协议生效日期。"))
+        raise CaseRuleError(_("申请日期不能早于协议生效日期。"), code="confirmation_before_effective")
     if applied_on > agreement.effective_on + timedelta(days=settings.JUDICIAL_CONFIRMATION_DAYS):
-        raise CaseRuleError(_("已超过协议生效之日起 30 日的司法确认申请期限。"))
+        raise CaseRuleError(_("已超过协议生效之日起 30 日的司法确认申请期限。"), code="confirmation_window_passed")
     if court.kind != Department.Kind.COURT:
-        raise CaseRuleError(_("司法确认须向人民法院申请。"))
+        raise CaseRuleError(_("司法确认须向人民法院申请。"), code="confirmation_not_court")
     agreement.confirmation_applied_on, agreement.confirmation_court = applied_on, court
     agreement.confirmation_result = result or Agreement.ConfirmationResult.PENDING
     agreement.save(update_fields=["confirmation_applied_on", "confirmation_court", "confirmation_result"])

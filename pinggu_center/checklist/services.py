@@ -10,10 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import audit
+from ..errors import RuleError
 from ..models import AuditLog, Center, CenterChecklistItem, ChecklistItem, User
 
 
-class ChecklistError(Exception):
+class ChecklistError(RuleError):
     """A checklist change the rules do not allow; the message is shown to the user."""
 
 
@@ -23,11 +24,11 @@ def record_checklist_item(
 ) -> CenterChecklistItem:
     """Record or renew one of a center's 七有; there is at most one row per item, and it always has evidence."""
     if actor.is_read_only or not actor.is_director_or_above:
-        raise ChecklistError(_("只有中心主任或上级可以维护七有情况。"))
+        raise ChecklistError(_("只有中心主任或上级可以维护七有情况。"), code="director_only")
     if item not in ChecklistItem.values:
-        raise ChecklistError(_("未知的七有项目。"))
+        raise ChecklistError(_("未知的七有项目。"), code="unknown_item")
     if in_place_on > timezone.localdate():
-        raise ChecklistError(_("落实日期不能晚于今天。"))
+        raise ChecklistError(_("落实日期不能晚于今天。"), code="date_in_future")
     row = CenterChecklistItem.objects.select_for_update().filter(center=center, item=item).first()
     if row is None:
         row = CenterChecklistItem.objects.create(

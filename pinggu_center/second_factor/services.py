@@ -7,11 +7,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import audit
+from ..errors import RuleError
 from ..models import AuditLog, SecondFactor, User
 from . import totp
 
 
-class SecondFactorError(Exception):
+class SecondFactorError(RuleError):
     """A code or step the rules refuse; the message is shown to the user."""
 
 
@@ -23,10 +24,10 @@ def may_enrol(user: User) -> bool:
 def start_enrolment(*, user: User) -> SecondFactor:
     """Give the user a fresh, unconfirmed secret to scan; an active factor is kept until it is removed."""
     if not may_enrol(user):
-        raise SecondFactorError(_("两步验证目前面向区级管理员开放。"))
+        raise SecondFactorError(_("两步验证目前面向区级管理员开放。"), code="district_admin_only")
     factor = SecondFactor.objects.select_for_update().filter(user=user).first()
     if factor is not None and factor.is_active:
-        raise SecondFactorError(_("两步验证已启用。"))
+        raise SecondFactorError(_("两步验证已启用。"), code="already_active")
     if factor is None:
         return SecondFactor.objects.create(user=user, secret=totp.new_secret())
     return factor
@@ -63,5 +64,5 @@ def remove(*, user: User, code: str, request=None) -> None:
 def _accept(factor: SecondFactor, code: str) -> None:
     step = totp.matching_step(factor.secret, code)
     if step is None or step <= factor.last_step:
-        raise SecondFactorError(_("验证码不正确或已使用，请输入验证器中当前显示的 6 位数字。"))
+        raise SecondFactorError(_("验证码不正确或已使用，请输入验证器中当前显示的 6 位数字。"), code="wrong_code")
     factor.last_step = step

@@ -54,7 +54,7 @@ def remove(request: HttpRequest) -> HttpResponse:
     form = CodeForm(request.POST)
     try:
         if not form.is_valid():
-            raise services.SecondFactorError(_("请输入验证器中当前显示的 6 位数字。"))
+            raise services.SecondFactorError(_("请输入验证器中当前显示的 6 位数字。"), code="code_format")
         services.remove(user=request.user, code=form.cleaned_data["code"], request=request)
     except (services.SecondFactorError, SecondFactor.DoesNotExist) as error:
         messages.error(request, str(error) if isinstance(error, services.SecondFactorError) else _("未启用两步验证。"))

@@ -7,6 +7,7 @@ from deliberation.models import Topic
 from deliberation.selectors import topics_for_case, topics_for_visit
 from deliberation.services import DeliberationError, add_topic
 from tests.cases.factories import CaseFactory
+from tests.rules import refused
 from tests.visits.factories import HouseholdFactory, VisitFactory
 
 from .factories import MeetingFactory
@@ -44,5 +45,5 @@ def test_topic_from_a_visit(org, director):
     topic = add_topic(meeting=meeting, actor=director, title="村东路灯维修", source_visit=visit)
     assert list(topics_for_visit(director, visit)) == [topic]
     other_visit = VisitFactory(household=HouseholdFactory(division=org.other_village), raised="x")
-    with pytest.raises(DeliberationError, match="不属于本村"):
+    with refused("visit_of_other_village", DeliberationError):
         add_topic(meeting=meeting, actor=director, title="y", source_visit=other_visit)

@@ -16,6 +16,7 @@ from legal_education.models import (
 )
 from legal_education.services import LegalEducationError, appoint_liaison
 from tests.factories import MemberFactory
+from tests.rules import refused
 
 from .factories import PNG, LegalActivityFactory, LegalLiaisonFactory, LegalTeamFactory, pdf, png
 
@@ -72,10 +73,10 @@ def test_liaison_links_to_a_roster_member_with_the_role(org, director):
     liaison = appoint_liaison(center=org.center, actor=director, data={"name": member.name, "member": member, "appointed_on": date(2026, 1, 1)})
     assert liaison.member == member
     plain = MemberFactory(center=org.center, role_codes=["grid"])
-    with pytest.raises(LegalEducationError, match="法律明白人"):
+    with refused("not_liaison_member", LegalEducationError):
         appoint_liaison(center=org.center, actor=director, data={"name": "x", "member": plain, "appointed_on": date(2026, 1, 1)})
     foreign = MemberFactory(center=org.other_center, role_codes=["legal_liaison"])
-    with pytest.raises(LegalEducationError):
+    with refused("not_liaison_member", LegalEducationError):
         appoint_liaison(center=org.center, actor=director, data={"name": "y", "member": foreign, "appointed_on": date(2026, 1, 1)})
     assert LegalLiaison.objects.count() == 1
 
