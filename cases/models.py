@@ -249,10 +249,6 @@ class Attachment(models.Model):
     def __str__(self) -> str:
         return self.original_name
 
-    @property
-    def is_image(self) -> bool:
-        return self.content_type.startswith("image/")
-
 
 class CaseEvent(models.Model):
     """One line of the timeline; never updated or deleted."""

@@ -206,7 +206,3 @@ def build(spec: ExportSpec, progress: Callable[[int], None] | None = None) -> by
 def filename(spec: ExportSpec) -> str:
     suffix = f"-{spec.division.code}" if spec.division else ""
     return f"{spec.kind}{suffix}-{spec.start:%Y%m%d}-{spec.end:%Y%m%d}.xlsx"
-
-
-def spec_from_params(user: User, params: dict) -> ExportSpec:
-    return parse(user, params)

@@ -55,7 +55,6 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
-    "template_partials",
     "axes",
     "pinggu_center",
     "cases",

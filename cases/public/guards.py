@@ -43,14 +43,6 @@ def hit(kind: str, identity: str) -> bool:
     return count <= limit
 
 
-def is_limited(kind: str, identity: str) -> bool:
-    """Whether `identity` has already used up `kind` in this window (without counting a use)."""
-    setting, default, window = LIMITS[kind]
-    limit = getattr(settings, setting, default)
-    digest = hashlib.sha256(identity.encode()).hexdigest()[:32]
-    return (cache.get(f"public:limit:{kind}:{digest}:{int(time.time()) // window}") or 0) >= limit
-
-
 @dataclass
 class Challenge:
     question: str
@@ -62,14 +54,6 @@ def new_challenge() -> Challenge:
     a, b = secrets.randbelow(9) + 1, secrets.randbelow(9) + 1
     token = signing.dumps({"a": a, "b": b, "n": secrets.token_hex(8)}, salt=CHALLENGE_SALT)
     return Challenge(question=f"{a} + {b} = ?", token=token)
-
-
-def question_of(token: str) -> str | None:
-    try:
-        data = signing.loads(token, salt=CHALLENGE_SALT, max_age=CHALLENGE_MAX_AGE)
-    except signing.BadSignature:
-        return None
-    return f"{data['a']} + {data['b']} = ?"
 
 
 def solve(token: str, answer: int | None) -> bool:
