@@ -106,7 +106,7 @@ def visit_for_client_token(token: uuid.UUID, *, actor: User) -> Visit | None:
     """The visit a form with this token already saved; a token of somebody else's submission is refused."""
     visit = Visit.objects.filter(client_token=token).first()
     if visit is not None and visit.recorded_by_id != actor.pk:
-        raise VisitRuleError(_("提交标识无效，请刷新页面后重新填写。"))
+        raise VisitRuleError(_("提交标识无效，请刷新页面后重新填写。"), code="bad_client_token")
     return visit
 
 

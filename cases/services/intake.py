@@ -131,7 +131,7 @@ def case_for_client_token(token: uuid.UUID, *, actor: User) -> Case | None:
     """The case a form with this token already registered; a token of somebody else's submission is refused."""
     case = Case.objects.filter(client_token=token).first()
     if case is not None and case.registered_by_id != actor.pk:
-        raise CaseRuleError(_("提交标识无效，请刷新页面后重新填写。"))
+        raise CaseRuleError(_("提交标识无效，请刷新页面后重新填写。"), code="bad_client_token")
     return case
 
 
