@@ -49,9 +49,10 @@ def test_every_rule_error_raised_in_the_apps_names_its_code():
             if _called_name(node.exc) not in names:
                 continue
             codes = [kw.value for kw in node.exc.keywords if kw.arg == "code"]
-            if not (codes and isinstance(codes[0], ast.Constant) and CODE.match(str(codes[0].value))):
+            # A literal must be snake_case; a passed-on code (a permission Decision's) is checked where it is made.
+            if not codes or (isinstance(codes[0], ast.Constant) and not CODE.match(str(codes[0].value))):
                 missing.append(f"{path.relative_to(ROOT)}:{node.lineno}")
-    assert not missing, "raise without a literal snake_case code=: " + ", ".join(missing)
+    assert not missing, "raise without a snake_case code=: " + ", ".join(missing)
 
 
 def test_a_rule_error_shows_its_message_and_keeps_its_code():
