@@ -5,6 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class CasesConfig(AppConfig):
     name = "cases"
     verbose_name = _("事项办理")
-
-    def ready(self) -> None:
-        from . import handlers  # noqa: F401 - registers the outbox handlers

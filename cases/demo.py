@@ -18,6 +18,7 @@ from importlib.util import find_spec
 from django.apps import apps
 from django.utils import timezone
 
+from pinggu_center import topics
 from pinggu_center.demo.names import mobile, person_name
 from pinggu_center.models import (
     Center,
@@ -229,7 +230,7 @@ def seed(*, scale: int, stdout) -> None:
         for start in starts:
             seeder.build(clock, start)
     # Escalations were routed here, directly; their outbox rows need no worker.
-    Outbox.objects.filter(topic="route_escalation", status=Outbox.Status.PENDING).update(
+    Outbox.objects.filter(topic=topics.ROUTE_ESCALATION.name, status=Outbox.Status.PENDING).update(
         status=Outbox.Status.DONE, done_at=clock.real_now
     )
     seeded = time.monotonic() - started

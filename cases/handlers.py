@@ -1,26 +1,10 @@
-"""Outbox handlers of the cases app: what a committed change asks another process to do."""
+"""Outbox handlers of the cases app that work on the database; `pinggu_center.topics` names each beside its topic."""
 
 from typing import Any
-
-from pinggu_center.outbox import handles
 
 from . import services
 
 
-@handles("route_escalation")
-def route_escalation(payload: dict[str, Any]) -> None:
+def deliver_escalation(payload: dict[str, Any]) -> None:
+    """ROUTE_ESCALATION: hand the escalated case to the body at its new level (the whole route: pinggu_center.topics)."""
     services.route_escalation(case_id=payload["case_id"], level=payload["level"])
-
-
-@handles("hotline_callback", network=True)
-def hotline_callback(payload: dict[str, Any]) -> None:
-    from .hotline.callbacks import deliver_hotline_callback
-
-    deliver_hotline_callback(payload)
-
-
-@handles("enforcement_transfer", network=True)
-def enforcement_transfer(payload: dict[str, Any]) -> None:
-    from .hotline.callbacks import deliver_enforcement_transfer
-
-    deliver_enforcement_transfer(payload)

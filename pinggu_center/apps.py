@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,4 +9,7 @@ class PingguCenterConfig(AppConfig):
 
     def ready(self) -> None:
         from . import audit  # noqa: F401 - connects the login signals
+        from .checks import outbox_handlers_import
         from .second_factor import middleware  # noqa: F401 - decides at login whether a code is needed
+
+        checks.register(outbox_handlers_import)

@@ -17,6 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import topics
+from .topics import Topic
 from .validators import validate_phone
 
 division_code_validator = RegexValidator(r"^\d{12}$", _("统计区划代码须为 12 位数字。"))
@@ -342,9 +344,9 @@ class Outbox(models.Model):
         return f"{self.topic}#{self.pk}"
 
     @classmethod
-    def enqueue(cls, topic: str, *, ordering_key: str = "", **payload: Any) -> Outbox:
-        """Record a message; it is handed to the worker once the surrounding transaction commits."""
-        row = cls.objects.create(topic=topic, ordering_key=ordering_key, payload=payload)
+    def enqueue(cls, topic: Topic | str, *, ordering_key: str = "", **payload: Any) -> Outbox:
+        """Record a message of a known topic (pinggu_center.topics); it goes to the worker once the transaction commits."""
+        row = cls.objects.create(topic=topics.get(topic).name, ordering_key=ordering_key, payload=payload)
         transaction.on_commit(lambda: _send_delivery(row.pk))
         return row
 

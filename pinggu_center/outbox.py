@@ -1,41 +1,23 @@
-"""Delivery of outbox rows: each topic has one idempotent handler, registered by the app that owns it."""
+"""Delivery of outbox rows: each topic's idempotent handler is named beside it in `pinggu_center.topics`."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from contextlib import nullcontext
 from datetime import timedelta
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from . import topics
 from .models import Outbox
 
 logger = logging.getLogger(__name__)
 
-Handler = Callable[[dict[str, Any]], None]
-_handlers: dict[str, tuple[Handler, bool]] = {}
-
 # How long a row whose network handler is running is left alone (HTTP handlers time out after 10 s). A worker that
 # dies meanwhile leaves the row pending, due again once the claim lapses.
 CLAIM_SECONDS = 60
-
-
-class RetryLater(Exception):
-    """A handler's way to say: not now (an earlier message of the same key is still pending)."""
-
-
-def handles(topic: str, *, network: bool = False) -> Callable[[Handler], Handler]:
-    """Register the topic's handler; ``network=True`` for one that waits on another system (runs outside a transaction)."""
-
-    def register(handler: Handler) -> Handler:
-        _handlers[topic] = (handler, network)
-        return handler
-
-    return register
 
 
 def deliver(outbox_id: int) -> str:
@@ -58,11 +40,12 @@ def deliver(outbox_id: int) -> str:
             # for good (_kick_next), and the sweep re-sends it should that hand-over be lost.
             return "waiting"
         row.attempts += 1
-        handler, network = _handlers.get(row.topic, (None, False))
-        if handler is None:
+        topic = topics.TOPICS.get(row.topic)
+        if topic is None:
             _schedule_retry(row, f"no handler for topic {row.topic!r}")
             return "no-handler"
-        if not network:
+        handler = topic.load()
+        if not topic.network:
             return _record(row, _attempt(row, handler, savepoint=True))
         row.next_attempt_at = timezone.now() + timedelta(seconds=CLAIM_SECONDS)
         row.save(update_fields=["attempts", "next_attempt_at"])
@@ -74,7 +57,7 @@ def deliver(outbox_id: int) -> str:
         return _record(row, error)
 
 
-def _attempt(row: Outbox, handler: Handler, *, savepoint: bool) -> str | None:
+def _attempt(row: Outbox, handler: topics.Handler, *, savepoint: bool) -> str | None:
     """Run the handler once: None on success, else the error (a failed database handler's writes are undone)."""
     try:
         with transaction.atomic() if savepoint else nullcontext():

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from pinggu_center import topics
 from pinggu_center.errors import RuleError
 from pinggu_center.models import Level, Outbox, User
 
@@ -85,7 +86,7 @@ def record_event(
         automatic=automatic,
     )
     if case.hotline_order_no and kind in HOTLINE_KINDS and settings.HOTLINE_CALLBACK_URL:
-        Outbox.enqueue("hotline_callback", ordering_key=f"hotline:{case.hotline_order_no}", event_id=event.pk,
+        Outbox.enqueue(topics.HOTLINE_CALLBACK, ordering_key=f"hotline:{case.hotline_order_no}", event_id=event.pk,
                        message=hotline_message(case, event))
     return event
 

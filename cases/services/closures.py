@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pinggu_center import topics
 from pinggu_center.models import Department, Division, Level, Outbox, User
 from pinggu_center.notifications import notify_division, notify_users
 
@@ -67,7 +68,7 @@ def escalate_case(*, case_id: int, from_level: str, actor: User | None, reason: 
     save_case(case, ["level", "status", "closure", "escalated_at"])
     record_event(case, CaseEvent.Kind.ESCALATED, actor=actor, note=reason.strip(), from_status=from_status,
                  from_level=previous_level, automatic=automatic)
-    Outbox.enqueue("route_escalation", case_id=case.pk, level=next_level)
+    Outbox.enqueue(topics.ROUTE_ESCALATION, case_id=case.pk, level=next_level)
     return case
 
 
@@ -119,7 +120,7 @@ def open_transfer(case: Case, *, actor: User | None, target: str, department: De
                      text=_("移交事项待反馈：%(number)s %(title)s") % {"number": case.number, "title": case.title},
                      url=case.get_absolute_url())
     if target == Transfer.Target.ENFORCEMENT:
-        Outbox.enqueue("enforcement_transfer", transfer_id=transfer.pk)
+        Outbox.enqueue(topics.ENFORCEMENT_TRANSFER, transfer_id=transfer.pk)
     return transfer
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from pinggu_center import outbox
+from pinggu_center import outbox, topics
 from pinggu_center.models import Outbox
 
 pytestmark = pytest.mark.django_db
@@ -13,7 +13,6 @@ pytestmark = pytest.mark.django_db
 calls: list[dict] = []
 
 
-@outbox.handles("test_topic")
 def _handler(payload: dict) -> None:
     calls.append(payload)
     if payload.get("fail"):
@@ -21,7 +20,8 @@ def _handler(payload: dict) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _clean_calls():
+def _test_topic(monkeypatch):
+    monkeypatch.setitem(topics.TOPICS, "test_topic", topics.Topic("test_topic", f"{__name__}._handler"))
     calls.clear()
 
 
@@ -56,3 +56,22 @@ def test_a_row_waits_for_the_earlier_row_of_its_key_without_spending_attempts(dj
     second.refresh_from_db()
     assert second.attempts == 0 and second.status == Outbox.Status.PENDING
     assert calls == [{"n": 1, "fail": True}]
+
+
+def test_every_topic_names_a_handler_that_imports_and_the_check_says_so(monkeypatch):
+    from django.core.management import call_command
+
+    from pinggu_center.checks import outbox_handlers_import
+
+    assert all(callable(topic.load()) for topic in topics.TOPICS.values())
+    assert outbox_handlers_import() == []
+    monkeypatch.setitem(topics.TOPICS, "broken", topics.Topic("broken", "cases.handlers.no_such_function"))
+    assert [error.id for error in outbox_handlers_import()] == ["pinggu_center.E001"]
+    with pytest.raises(Exception, match="broken"):
+        call_command("check")
+
+
+def test_an_unknown_topic_is_refused_when_the_row_is_written():
+    with pytest.raises(LookupError, match="no_such_topic"):
+        Outbox.enqueue("no_such_topic", n=1)
+    assert Outbox.enqueue(topics.ROUTE_ESCALATION, case_id=1, level="town").topic == "route_escalation"
