@@ -168,6 +168,15 @@ class Case(models.Model):
             models.Index(fields=["status", "resolution_due"], name="case_status_due"),
             models.Index(fields=["-registered_at", "-id"], name="case_recent"),
             models.Index(fields=["category", "registered_at"], name="case_category_date"),
+            # The live figures of the summary pages: open cases with a deadline, cases awaiting a first response.
+            models.Index(
+                fields=["resolution_due"], name="case_open_due",
+                condition=~Q(status="closed") & Q(resolution_due__isnull=False),
+            ),
+            models.Index(
+                fields=["response_due"], name="case_awaiting_response",
+                condition=Q(responded_at__isnull=True, response_due__isnull=False),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -535,3 +544,45 @@ class CaseSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix} {self.last}"
+
+
+class CaseTally(models.Model):
+    """Counters of cases per village (and per town) and day or month, kept by the services (cases/tally.py).
+
+    The summary pages read these rows instead of counting cases. `dimension` is "" for every case by
+    registration day, "<name>:<value>" for the cases of one category, source, path … by registration month,
+    "@closed" by the day a case was closed and "@follow_up" by the day of a follow-up.
+    """
+
+    rollup = models.CharField(max_length=1)  # "v": division is a village; "t": division is a town (all its villages)
+    dimension = models.CharField(max_length=48, blank=True)
+    division = models.ForeignKey(Division, on_delete=models.PROTECT, related_name="+")
+    grain = models.CharField(max_length=1)  # "d": period is a day; "m": period is the first day of a month
+    period = models.DateField()
+    town = models.ForeignKey(Division, on_delete=models.PROTECT, related_name="+")
+    intake = models.IntegerField(default=0)
+    has_response_due = models.IntegerField(default=0)
+    responded = models.IntegerField(default=0)
+    responded_in_time = models.IntegerField(default=0)
+    archived = models.IntegerField(default=0)
+    resolved = models.IntegerField(default=0)
+    followed_up = models.IntegerField(default=0)
+    satisfied = models.IntegerField(default=0)
+    closed = models.IntegerField(default=0)
+    closed_in_village = models.IntegerField(default=0)
+    escalated = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rollup", "dimension", "division", "grain", "period"], name="case_tally_key"
+            ),
+        ]
+        indexes = [
+            # The district reads the town rows of a range; a town review reads its villages' rows.
+            models.Index(fields=["rollup", "dimension", "grain", "period"], name="case_tally_period"),
+            models.Index(fields=["rollup", "dimension", "town", "grain", "period"], name="case_tally_town"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rollup} {self.dimension} {self.division_id} {self.grain} {self.period}"

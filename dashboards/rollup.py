@@ -1,150 +1,98 @@
-"""The review rates at a district's scale: settled months come from per-village month counters, the rest live.
+"""The review rates at a district's scale, read from the counters the case services keep (cases.tally).
 
-A month is settled once it ends before the live window (the last LIVE_DAYS days, rounded back to the start
-of their month): every case registered in it is past its response deadline, so its counters change only
-when something happens to one of its cases, and everything that happens writes a CaseEvent. `refresh`
-recomputes the months of the cases whose timeline moved since the last refresh (all months the first
-time). The overdue count depends on the clock, so it is always counted live, over open cases only.
+A period is read as the month rows of the whole months inside it and the day rows of the days at its
+edges: for the district a year is a few hundred town rows. Two figures depend on the clock and are
+counted live, each from a partial index over a small set of cases: the cases still inside their response
+window (not judged yet) and the overdue count. Nothing here writes.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
-from django.db import connection, transaction
-from django.db.models import Count, DateField, F, Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
-from cases.models import Case, CaseEvent
+from cases.models import Case, CaseTally
+from cases.tally import ALL
+from cases.tally import FIELDS as TALLY_FIELDS
 
-from .models import CaseMonthStats, RollupState
-from .rates import RATES, Period, _counts, cases_in, empty_rates
+from .rates import RATES, Period, cases_in, empty_rates
 
-LIVE_DAYS = 14
-NO_MONTH = date(1900, 1, 1)
-# A transaction that commits late may carry events a little older than the last refresh.
-OVERLAP = timedelta(minutes=10)
-COUNTERS = [key for key in _counts(timezone.now()) if key != "overdue"]
+COUNTERS = [
+    "intake", "response_judged", "responded_in_time", "archived", "resolved", "followed_up", "satisfied",
+    "closed", "closed_in_village", "escalated",
+]
 FIELDS = [*COUNTERS, "overdue"]
-# The grouping of rates, in the names of the counters' table and of the cases' table.
-GROUPS = {"village": ("division_id", "division_id"), "town": ("town_id", "division__parent_id"), None: (None, None)}
+OPEN_STATUSES = [Case.Status.REGISTERED, Case.Status.HANDLING, Case.Status.TRANSFERRED]
 
 
-def _month(field: str) -> TruncMonth:
-    return TruncMonth(field, tzinfo=timezone.get_current_timezone(), output_field=DateField())
-
-
-@transaction.atomic
-def refresh(now: datetime | None = None) -> int:
-    """Bring the month counters up to date; returns how many months were recomputed (-1: all of them).
-
-    It makes the same five queries whatever it finds, so the pages that call it keep a fixed query count.
-    """
-    now = now or timezone.now()
-    state = RollupState.objects.select_for_update().filter(pk=1).first()
-    if state is None:  # a flushed database: the migration's row is gone
-        state = RollupState.objects.create(pk=1)
-    since = state.refreshed_at - OVERLAP if state.refreshed_at else now
-    moved = CaseEvent.objects.filter(at__gte=since).annotate(month=_month("case__registered_at"))
-    moved_months = set(moved.values_list("month", flat=True))  # asked even on the first run: a fixed query count
-    # Months inside the live window are counted live anyway; most activity concerns them.
-    settled = {month for month in moved_months if month < _live_start(timezone.localdate())}
-    months = settled if state.refreshed_at else None
-    _recompute(months, now)
-    state.refreshed_at = now
-    state.save(update_fields=["refreshed_at"])
-    return -1 if months is None else len(months)
-
-
-def _recompute(months: set[date] | None, now: datetime) -> None:
-    cases = Case.objects.all()
-    stats = CaseMonthStats.objects.all()
-    if months is not None:
-        # A month that cannot hold cases keeps the statements (and so the query count) the same when none moved.
-        wanted = months or {NO_MONTH}
-        # Ranges of registered_at, not the truncated month, so the index on registered_at is used.
-        in_months = Q()
-        for month in wanted:
-            in_months |= Q(registered_at__gte=_local_start(month), registered_at__lt=_local_start(_next_month(month)))
-        cases = cases.filter(in_months)
-        stats = stats.filter(month__in=wanted)
-    counts = {key: value for key, value in _counts(now).items() if key != "overdue"}
-    rows = (
-        cases.order_by()
-        .values("division_id", "division__parent_id", reg_month=_month("registered_at"))
-        .annotate(**counts)
-        .values_list("division_id", "division__parent_id", "reg_month", *COUNTERS)
+def period_rows(period: Period) -> Q:
+    """The counter rows that add up to exactly the days of `period`: whole months, then single days."""
+    first_full = period.start if period.start.day == 1 else _next_month(period.start)
+    after_end = period.end + timedelta(days=1)
+    last_full = after_end.replace(day=1)  # months [first_full, last_full) lie wholly inside the period
+    if first_full >= last_full:
+        return Q(grain="d", period__gte=period.start, period__lte=period.end)
+    return (
+        Q(grain="m", period__gte=first_full, period__lt=last_full)
+        | Q(grain="d", period__gte=period.start, period__lt=first_full)
+        | Q(grain="d", period__gte=last_full, period__lte=period.end)
     )
-    stats.delete()
-    # One INSERT … SELECT, whatever the number of villages and months: the database does the copying.
-    select_sql, params = rows.query.sql_with_params()
-    columns = ", ".join(["division_id", "town_id", "month", *COUNTERS])
-    with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {CaseMonthStats._meta.db_table} ({columns}) {select_sql}", params)
-
-
-def _live_start(today: date) -> date:
-    return (today - timedelta(days=LIVE_DAYS)).replace(day=1)
-
-
-def _local_start(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, datetime.min.time()))
-
-
-def _settled_months(period: Period, today: date) -> tuple[date, date] | None:
-    """[first, last) of the whole months inside the period that end before the live window, if any."""
-    live_start = _live_start(today)
-    first = period.start if period.start.day == 1 else _next_month(period.start)
-    last = min(_next_month(period.end) if _is_month_end(period.end) else period.end.replace(day=1), live_start)
-    return (first, last) if first < last else None
 
 
 def _next_month(day: date) -> date:
     return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
 
 
-def _is_month_end(day: date) -> bool:
-    return (day + timedelta(days=1)).day == 1
+def _tally_rows(period: Period, group: str | None, where: dict[str, Any]) -> tuple[QuerySet, str | None]:
+    """The counter rows to add up, and the column to group them by."""
+    rows = CaseTally.objects.filter(period_rows(period), dimension=ALL)
+    if "division" in where:
+        return rows.filter(rollup="v", division=where["division"]), ("division_id" if group else None)
+    if group == "village":
+        return rows.filter(rollup="v", town=where["town"]), "division_id"
+    if "town" in where:
+        return rows.filter(rollup="t", division=where["town"]), ("division_id" if group else None)
+    return rows.filter(rollup="t"), ("division_id" if group == "town" else None)
 
 
 def review_rates(period: Period, *, group: str | None, where: dict[str, Any]) -> dict[Any, dict]:
     """{village or town id (None for the total): counts and rates} for the cases registered in `period`.
 
     `where` narrows the divisions: {} for the district, {"town": town}, or {"division": village}.
+    Three queries whatever the data: the counters, the cases awaiting a response, the overdue cases.
     """
-    refresh()
-    stats_key, case_key = GROUPS[group]
-    case_where = {("division__parent" if key == "town" else key): value for key, value in where.items()}
-    settled = _settled_months(period, timezone.localdate())
-    live = cases_in(period).filter(**case_where)
+    rows, key = _tally_rows(period, group, where)
     merged: dict[Any, dict] = {}
-    if settled is not None:
-        stats = CaseMonthStats.objects.filter(month__gte=settled[0], month__lt=settled[1], **where)
-        _add(merged, _grouped(stats, stats_key, {key: Sum(key) for key in COUNTERS}))
-        start, end = (_local_start(day) for day in settled)
-        live = live.exclude(registered_at__gte=start, registered_at__lt=end)
+    for group_id, row in _grouped(rows, key, {name: Sum(name) for name in TALLY_FIELDS}).items():
+        target = merged.setdefault(group_id, dict.fromkeys(FIELDS, 0))
+        for name in COUNTERS:
+            if name != "response_judged":
+                target[name] += row[name] or 0
+        target["response_judged"] += row["has_response_due"] or 0
     now = timezone.now()
-    counts = _counts(now)
-    _add(merged, _grouped(live, case_key, {key: counts[key] for key in COUNTERS}))
-    open_statuses = [Case.Status.REGISTERED, Case.Status.HANDLING, Case.Status.TRANSFERRED]
-    overdue = cases_in(period).filter(**case_where, status__in=open_statuses, resolution_due__lt=now)
-    _add(merged, _grouped(overdue, case_key, {"overdue": Count("pk")}))
-    return {key: _with_ratios(row) for key, row in merged.items()}
+    case_key = {"village": "division_id", "town": "division__parent_id", None: None}[group]
+    case_where = {("division__parent" if name == "town" else name): value for name, value in where.items()}
+    live = cases_in(period).filter(**case_where)
+    # Not judged yet: still inside the response window and not answered (docs/rates.md).
+    waiting = live.filter(responded_at__isnull=True, response_due__isnull=False, response_due__gte=now)
+    for group_id, row in _grouped(waiting, case_key, {"n": Count("pk")}).items():
+        merged.setdefault(group_id, dict.fromkeys(FIELDS, 0))["response_judged"] -= row["n"]
+    overdue = live.filter(~Q(status=Case.Status.CLOSED), resolution_due__isnull=False, resolution_due__lt=now)
+    for group_id, row in _grouped(overdue, case_key, {"n": Count("pk")}).items():
+        merged.setdefault(group_id, dict.fromkeys(FIELDS, 0))["overdue"] += row["n"]
+    if group is None and None not in merged:
+        merged[None] = dict.fromkeys(FIELDS, 0)
+    return {group_id: _with_ratios(row) for group_id, row in merged.items() if group_id is not None or group is None}
 
 
 def _grouped(rows: QuerySet, key: str | None, aggregates: dict) -> dict[Any, dict]:
     if key is None:
-        return {None: rows.order_by().aggregate(**aggregates)}
+        row = rows.order_by().aggregate(**aggregates)
+        return {None: row} if any(value for value in row.values()) else {}
     return {row.pop("group_id"): row for row in rows.order_by().values(group_id=F(key)).annotate(**aggregates)}
-
-
-def _add(merged: dict[Any, dict], rows: dict[Any, dict]) -> None:
-    for key, row in rows.items():
-        target = merged.setdefault(key, dict.fromkeys(FIELDS, 0))
-        for name, value in row.items():
-            target[name] += value or 0
 
 
 def _with_ratios(row: dict) -> dict:

@@ -9,12 +9,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Avg, Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db.models import Avg, Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models import Agreement, Case, FollowUp, Summons, Transfer
+from cases import tally
+from cases.models import Agreement, Case, CaseTally, Category, FollowUp, Summons, Transfer
 from pinggu_center.models import Department, Division, Level
 
 from .rates import Period, cases_in
@@ -75,19 +75,19 @@ def follow_ups_due(holder: Division) -> list[Case]:
 
 
 def month_cards(village: Division) -> dict:
-    """This month's intake, closures and satisfaction (latest follow-ups made this month), in one query."""
-    start = timezone.localtime().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    in_village = Case.objects.filter(division=village)
-    return in_village.aggregate(
-        # distinct: the join to follow-ups repeats a case once per follow-up
-        intake=Count("pk", filter=Q(registered_at__gte=start), distinct=True),
-        closed=Count("pk", filter=Q(status=Case.Status.CLOSED, closed_at__gte=start), distinct=True),
-        followed_up=Count("follow_ups", filter=Q(follow_ups__at__gte=start)),
-        satisfied=Count(
-            "follow_ups",
-            filter=Q(follow_ups__at__gte=start, follow_ups__satisfaction__in=["satisfied", "basically"]),
-        ),
+    """This month's intake, closures and follow-ups (satisfied or basically satisfied), from the counters."""
+    month = timezone.localdate().replace(day=1)
+    rows = CaseTally.objects.filter(
+        rollup="v", division=village, grain="m", period=month, dimension__in=[tally.ALL, tally.CLOSED_ON, tally.FOLLOWED_UP_ON]
     )
+    found = {row.dimension: row for row in rows}
+    absent = CaseTally()
+    return {
+        "intake": found.get(tally.ALL, absent).intake,
+        "closed": found.get(tally.CLOSED_ON, absent).closed,
+        "followed_up": found.get(tally.FOLLOWED_UP_ON, absent).followed_up,
+        "satisfied": found.get(tally.FOLLOWED_UP_ON, absent).satisfied,
+    }
 
 
 def monthly_intake(village: Division, months: int = 6) -> dict:
@@ -96,37 +96,42 @@ def monthly_intake(village: Division, months: int = 6) -> dict:
     first = today.replace(day=1)
     for _month in range(months - 1):
         first = (first - timedelta(days=1)).replace(day=1)
-    rows = (
-        Case.objects.filter(division=village, registered_at__date__gte=first)
-        .annotate(month=TruncMonth("registered_at"))
-        .order_by()
-        .values("month", "category__name")
-        .annotate(n=Count("pk"))
-    )
+    rows = CaseTally.objects.filter(
+        rollup="v", division=village, grain="m", period__gte=first, dimension__startswith="category:", intake__gt=0
+    ).values_list("period", "dimension", "intake")
+    names = dict(Category.objects.values_list("pk", "name"))
     labels, month = [], first
     while month <= today:
         labels.append(month.strftime("%Y-%m"))
         month = (month + timedelta(days=32)).replace(day=1)
     series: dict[str, list[int]] = {}
-    for row in rows:
-        key = row["month"].strftime("%Y-%m")  # truncated in local time
-        values = series.setdefault(row["category__name"], [0] * len(labels))
+    for period, dimension, intake in rows:
+        name = names.get(int(dimension.split(":", 1)[1]), dimension)
+        values = series.setdefault(name, [0] * len(labels))
+        key = period.strftime("%Y-%m")
         if key in labels:
-            values[labels.index(key)] += row["n"]
+            values[labels.index(key)] += intake
     return {"months": labels, "series": [{"name": name, "data": data} for name, data in sorted(series.items())]}
 
 
 def path_and_closure_mix(village: Division) -> dict:
-    """How the village's cases were worked and how they ended, shaped for two pie charts."""
-    cases = Case.objects.filter(division=village).order_by()
+    """How the village's cases were worked and how they ended, shaped for two pie charts (from the counters)."""
+    rows = (
+        CaseTally.objects.filter(rollup="v", division=village, grain="m")
+        .filter(Q(dimension__startswith="path:") | Q(dimension__startswith="closure:"))
+        .order_by()
+        .values("dimension")
+        .annotate(n=Sum("intake"))
+    )
+    counts = {row["dimension"]: row["n"] for row in rows if row["n"]}
     paths = dict(Case.Path.choices)
     closures = dict(Case.Closure.choices)
-    path_rows = cases.exclude(path="").values("path").annotate(n=Count("pk"))
-    closure_rows = cases.exclude(closure="").values("closure").annotate(n=Count("pk"))
     return {
         "titles": {"paths": str(_("办理路径")), "closures": str(_("结束方式"))},
-        "paths": [{"name": str(paths[row["path"]]), "value": row["n"]} for row in path_rows],
-        "closures": [{"name": str(closures[row["closure"]]), "value": row["n"]} for row in closure_rows],
+        "paths": [{"name": str(label), "value": counts[f"path:{value}"]} for value, label in paths.items()
+                  if counts.get(f"path:{value}")],
+        "closures": [{"name": str(label), "value": counts[f"closure:{value}"]} for value, label in closures.items()
+                     if counts.get(f"closure:{value}")],
     }
 
 

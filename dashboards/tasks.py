@@ -45,11 +45,3 @@ def build_export(job_id: int) -> str:
 
 def _set_progress(job_id: int, percent: int) -> None:
     ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.RUNNING).update(progress=max(1, percent))
-
-
-@shared_task
-def refresh_review_counters() -> int:
-    """Keep the month counters of the review pages current, so a page seldom has a month to recompute."""
-    from . import rollup
-
-    return rollup.refresh()

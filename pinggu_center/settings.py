@@ -263,7 +263,6 @@ AUTO_ESCALATE_OVERDUE = {
 DEADLINE_REMINDER_HOURS = envint("DEADLINE_REMINDER_HOURS", 24)
 DUPLICATE_WINDOW_DAYS = 30
 CELERY_BEAT_SCHEDULE["deadline-sweep"] = {"task": "cases.tasks.sweep_deadlines", "schedule": 300.0}
-CELERY_BEAT_SCHEDULE["review-counters"] = {"task": "dashboards.tasks.refresh_review_counters", "schedule": 300.0}
 # Visits (大走访): distinct households each visiting cadre visits per ISO week; results recorded on Monday.
 VISIT_WEEKLY_QUOTA = envint("VISIT_WEEKLY_QUOTA", 5)
 from celery.schedules import crontab  # noqa: E402 - appended section

@@ -15,6 +15,7 @@ from pinggu_center import topics
 from pinggu_center.errors import RuleError
 from pinggu_center.models import Level, Outbox, User
 
+from .. import tally
 from ..hotline.messages import hotline_message
 from ..models import Case, CaseEvent
 from ..workdays import add_working_days
@@ -54,12 +55,15 @@ def lock_case(case_id: int, *, version: int | None = None) -> Case:
     case = Case.objects.select_for_update().select_related("division", "holder", "center").get(pk=case_id)
     if version is not None and case.version != version:
         raise CaseChanged(_("此事项刚被他人更新，请刷新页面后再操作。"), code="case_changed")
+    tally.snapshot(case)
     return case
 
 
 def save_case(case: Case, fields: list[str]) -> None:
+    """Save a locked case and move its counters in the same transaction."""
     case.version += 1
     case.save(update_fields=[*fields, "version"])
+    tally.track(case)
 
 
 def record_event(

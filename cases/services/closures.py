@@ -13,6 +13,7 @@ from pinggu_center import topics
 from pinggu_center.models import Department, Division, Level, Outbox, User
 from pinggu_center.notifications import notify_division, notify_users
 
+from .. import tally
 from ..models import Case, CaseEvent, FollowUp, Transfer
 from ..permissions import (
     can_archive,
@@ -175,6 +176,7 @@ def record_follow_up(*, case_id: int, actor: User, performance: str, risk: str, 
     follow_up = FollowUp.objects.create(case=case, by=actor, performance=performance, risk=risk,
                                         satisfaction=satisfaction, note=note, reopened=reopen)
     record_event(case, CaseEvent.Kind.FOLLOW_UP, actor=actor, note=f"{follow_up.get_satisfaction_display()}。{note}")
+    tally.count_follow_up(case, follow_up)
     case.satisfaction = satisfaction
     if reopen:
         case.status, case.closure, case.outcome, case.closed_at = Case.Status.HANDLING, "", "", None

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from pinggu_center import audit
 from pinggu_center.models import AuditLog, Center, Department, Level, User
 
+from .. import tally
 from ..models import Attachment, Case, CaseEvent, CaseSequence, Category, Party, Transfer
 from ..permissions import can_attach, can_reveal, require
 from ..uploads import sniff_upload
@@ -101,6 +102,7 @@ def register_case(*, center: Center, intake: Intake, actor: User | None) -> Case
     case.response_due = response_due(now)
     case.resolution_due = resolution_due(case, now)
     case.save()
+    tally.track(case)
     Party.objects.bulk_create([Party(case=case, **vars(party)) for party in intake.parties])
     add_attachments(case, intake.attachments, actor=actor)
     record_event(case, CaseEvent.Kind.REGISTERED, actor=actor, note=_("来源：%s") % case.get_source_display())

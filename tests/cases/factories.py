@@ -8,6 +8,7 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
+from cases import tally
 from cases.models import Case, CaseEvent, Category, Party, Summons, Whistle
 from pinggu_center.models import Level
 from tests.factories import CenterFactory
@@ -35,6 +36,13 @@ class CaseFactory(factory.django.DjangoModelFactory):
     level_since = factory.LazyAttribute(lambda o: o.registered_at)
     resolution_due = factory.LazyAttribute(lambda o: o.registered_at + timedelta(days=20))
     public_token = factory.LazyFunction(lambda: secrets.token_hex(8))
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # As register_case does: the counters move with the new case.
+        case = super()._create(model_class, *args, **kwargs)
+        tally.track(case)
+        return case
 
 
 class PartyFactory(factory.django.DjangoModelFactory):
