@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0005_event_time_index'),
+        ('cases', '0006_case_client_token'),
         ('pinggu_center', '0004_second_factor'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
