@@ -2,7 +2,19 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import AuditLog, Center, Department, Division, Member, Notification, Outbox, Role, SecondFactor, User
+from .models import (
+    AuditLog,
+    Center,
+    CenterChecklistItem,
+    Department,
+    Division,
+    Member,
+    Notification,
+    Outbox,
+    Role,
+    SecondFactor,
+    User,
+)
 
 
 @admin.register(Division)
@@ -93,9 +105,6 @@ class NotificationAdmin(ReadOnlyAdmin):
 
 
 # 七有 checklist rows: changed through the center's checklist page (the service writes the audit row).
-from .models import CenterChecklistItem  # noqa: E402
-
-
 @admin.register(CenterChecklistItem)
 class CenterChecklistItemAdmin(ReadOnlyAdmin):
     list_display = ["center", "item", "in_place_on", "updated_by", "updated_at"]

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import topics
 from .topics import Topic
+from .uploads import UploadPath
 from .validators import validate_phone
 
 division_code_validator = RegexValidator(r"^\d{12}$", _("统计区划代码须为 12 位数字。"))
@@ -361,9 +362,6 @@ def _send_delivery(outbox_id: int) -> None:
 
 
 # --- 七有: the seven things every center must have -------------------------------------------------
-
-from .uploads import UploadPath  # noqa: E402 - appended section; uploads imports nothing from models
-
 
 class ChecklistItem(models.TextChoices):
     SIGN = "sign", _("一块牌子")

@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 from .env import envbool, envint, envlist, envstr, require
 
@@ -265,8 +266,6 @@ DUPLICATE_WINDOW_DAYS = 30
 CELERY_BEAT_SCHEDULE["deadline-sweep"] = {"task": "cases.tasks.sweep_deadlines", "schedule": 300.0}
 # Visits (大走访): distinct households each visiting cadre visits per ISO week; results recorded on Monday.
 VISIT_WEEKLY_QUOTA = envint("VISIT_WEEKLY_QUOTA", 5)
-from celery.schedules import crontab  # noqa: E402 - appended section
-
 CELERY_BEAT_SCHEDULE["weekly-visit-quota"] = {
     "task": "visits.tasks.record_weekly_quota",
     "schedule": crontab(hour=7, minute=0, day_of_week=1),

@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from . import views
+from .checklist import views as checklist_views
 from .forms import LoginForm
 from .second_factor import views as second_factor_views
 
@@ -46,8 +47,6 @@ urlpatterns = [
 ]
 
 # 七有 checklist (pinggu_center/checklist/).
-from .checklist import views as checklist_views  # noqa: E402
-
 urlpatterns += [
     path("checklist/", checklist_views.checklist_overview, name="checklist_overview"),
     path("checklist/export.xlsx", checklist_views.checklist_export, name="checklist_export"),
