@@ -28,8 +28,12 @@ from ..permissions import (
 from ..workdays import add_working_days
 from .base import CaseRuleError, in_site_language, lock_case, record_event, resolution_due, response_due, save_case
 
-HOLDER_ROLES = {Level.VILLAGE: ["village_director", "village_staff"], Level.TOWN: ["town_staff"],
-                Level.DISTRICT: ["district_admin"]}
+# Who is notified of what a level's holder must do.
+HOLDER_ROLES = {
+    Level.VILLAGE: [User.Role.VILLAGE_DIRECTOR, User.Role.VILLAGE_STAFF],
+    Level.TOWN: [User.Role.TOWN_STAFF],
+    Level.DISTRICT: [User.Role.DISTRICT_ADMIN],
+}
 
 
 @in_site_language
@@ -55,7 +59,11 @@ def archive_case(*, case_id: int, actor: User, outcome: str, summary: str, versi
 @transaction.atomic
 def escalate_case(*, case_id: int, from_level: str, actor: User | None, reason: str, automatic: bool = False,
                   version: int | None = None) -> Case:
-    """提级上报: move an open case one level up; the worker routes it. A second call for the same level changes nothing."""
+    """提级上报: move an open case one level up; the worker routes it (the route: pinggu_center.topics).
+
+    A second call for the same level is refused with `not_at_level` and changes nothing, so a repeated post
+    or a late overdue-sweep task cannot escalate a case twice.
+    """
     case = lock_case(case_id, version=version)
     if case.level != from_level:
         raise CaseRuleError(_("此事项已不在该层级办理。"), code="not_at_level")

@@ -199,6 +199,15 @@ def test_joint_path_whistle_report_in_rating(org, cadre, director, department_us
     assert _events(case)[-3:] == [CaseEvent.Kind.WHISTLE, CaseEvent.Kind.REPORTED_IN, CaseEvent.Kind.RATED]
 
 
+def test_a_second_escalation_from_the_same_level_is_refused_and_changes_nothing(org, cadre, director):
+    case = register(org.center, cadre)
+    _escalate(case, org, {"director": director})
+    before = (Case.objects.get(pk=case.pk).version, _events(case), Outbox.objects.count())
+    with refused("not_at_level", services.CaseRuleError):
+        services.escalate_case(case_id=case.pk, from_level="village", actor=director, reason="再次上报")
+    assert (Case.objects.get(pk=case.pk).version, _events(case), Outbox.objects.count()) == before
+
+
 def test_escalation_routes_to_town_then_district_and_past_the_district_is_refused(
     org, cadre, director, town_user, district_admin
 ):
