@@ -529,7 +529,8 @@ class HolidayOverride(models.Model):
         ordering = ["date"]
 
     def __str__(self) -> str:
-        return f"{self.date} {_('上班') if self.is_workday else _('休息')}"
+        state = _("上班") if self.is_workday else _("休息")
+        return f"{self.date} {state}"
 
 
 class CaseSequence(models.Model):

@@ -10,7 +10,7 @@ from io import BytesIO
 from django.http import Http404, QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
 from pinggu_center.errors import RuleError
@@ -21,7 +21,10 @@ from . import rates, rollup, selectors
 from .forms import PeriodForm
 
 KINDS = ("towns", "villages", "departments", "cases", "whistles")
-RATE_HEADERS = [_l("受理量"), _l("响应率%"), _l("解决率%"), _l("满意率%"), _l("小事不出村率%"), _l("提级率%"), _l("超期件数")]
+RATE_HEADERS = [
+    gettext_lazy("受理量"), gettext_lazy("响应率%"), gettext_lazy("解决率%"), gettext_lazy("满意率%"),
+    gettext_lazy("小事不出村率%"), gettext_lazy("提级率%"), gettext_lazy("超期件数"),
+]
 RATE_KEYS = [
     "intake",
     "response_rate",
@@ -178,11 +181,11 @@ def _whistles(spec: ExportSpec) -> tuple[list[str], Iterable[list]]:
 
 BUILDERS = {"towns": _towns, "villages": _villages, "departments": _departments, "cases": _cases, "whistles": _whistles}
 TITLES = {
-    "towns": _l("各镇街指标"),
-    "villages": _l("各村指标"),
-    "departments": _l("部门报到排名"),
-    "cases": _l("事项清单"),
-    "whistles": _l("吹哨报到"),
+    "towns": gettext_lazy("各镇街指标"),
+    "villages": gettext_lazy("各村指标"),
+    "departments": gettext_lazy("部门报到排名"),
+    "cases": gettext_lazy("事项清单"),
+    "whistles": gettext_lazy("吹哨报到"),
 }
 
 

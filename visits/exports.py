@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
 from pinggu_center.exports import table_workbook
@@ -14,21 +14,21 @@ TAG_LABELS = dict(Tag.choices)
 
 
 HOUSEHOLD_COLUMNS = [
-    (_l("村/社区"), lambda h: h.division.name),
-    (_l("户主"), lambda h: h.head_name),
-    (_l("住址"), lambda h: h.address),
-    (_l("电话"), lambda h: h.phone),
-    (_l("人口"), lambda h: h.members_count),
-    (_l("标签"), lambda h: "、".join(str(TAG_LABELS.get(tag, tag)) for tag in h.tags)),
+    (gettext_lazy("村/社区"), lambda h: h.division.name),
+    (gettext_lazy("户主"), lambda h: h.head_name),
+    (gettext_lazy("住址"), lambda h: h.address),
+    (gettext_lazy("电话"), lambda h: h.phone),
+    (gettext_lazy("人口"), lambda h: h.members_count),
+    (gettext_lazy("标签"), lambda h: "、".join(str(TAG_LABELS.get(tag, tag)) for tag in h.tags)),
 ]
 PROBLEM_COLUMNS = [
-    (_l("走访日期"), lambda v: v.visited_on),
-    (_l("村/社区"), lambda v: v.division.name),
-    (_l("户主"), lambda v: v.household.head_name),
-    (_l("类别"), lambda v: v.category.name if v.category else ""),
-    (_l("反映民情"), lambda v: v.raised),
-    (_l("转办事项"), lambda v: v.case.number if v.case else ""),
-    (_l("办理情况"), lambda v: v.problem_state),
+    (gettext_lazy("走访日期"), lambda v: v.visited_on),
+    (gettext_lazy("村/社区"), lambda v: v.division.name),
+    (gettext_lazy("户主"), lambda v: v.household.head_name),
+    (gettext_lazy("类别"), lambda v: v.category.name if v.category else ""),
+    (gettext_lazy("反映民情"), lambda v: v.raised),
+    (gettext_lazy("转办事项"), lambda v: v.case.number if v.case else ""),
+    (gettext_lazy("办理情况"), lambda v: v.problem_state),
 ]
 
 

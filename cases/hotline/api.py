@@ -100,7 +100,8 @@ def _order_summary(case: Case) -> dict[str, Any]:
 
 
 def _intake(order: Order) -> Intake:
-    description = order.content + (f"\n{_('地址')}：{order.address}" if order.address else "")
+    address = _("地址")
+    description = order.content + (f"\n{address}：{order.address}" if order.address else "")
     return Intake(
         source=Case.Source.HOTLINE,
         kind=Case.Kind.REQUEST,

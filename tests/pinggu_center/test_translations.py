@@ -205,3 +205,76 @@ def test_language_cookie_alone_selects_english(org, director, client_for):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     body = client.get(reverse("cases:case_list")).content.decode()
     assert "Case ledger" in body
+
+
+# --- source and catalogue ------------------------------------------------------------------
+
+# Top-level folders that hold no interface strings of the product (or are not ours).
+NOT_SOURCE = {"locale", "tests", "static", "staticfiles", "docs", "scripts", "media", "var", "node_modules",
+              "test-artifacts"}
+# The names under which xgettext (as makemessages runs it) finds a marked string.
+EXTRACTED_NAMES = {"_", "gettext", "gettext_lazy", "gettext_noop", "ngettext", "ngettext_lazy", "pgettext",
+                   "pgettext_lazy", "npgettext", "npgettext_lazy"}
+
+
+def _source_folders() -> list[Path]:
+    base = Path(settings.BASE_DIR)
+    return sorted(
+        path for path in base.iterdir()
+        if path.is_dir() and not path.name.startswith(".") and path.name not in NOT_SOURCE
+    )
+
+
+@pytest.mark.skipif(shutil.which("xgettext") is None, reason="gettext's xgettext is not installed")
+def test_every_marked_string_of_the_source_is_translated_in_the_catalogue(catalogue, tmp_path):
+    """makemessages, run into a temporary folder over the source, finds no msgid the catalogue lacks."""
+    import os
+
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    for folder in _source_folders():
+        (tmp_path / folder.name).symlink_to(folder, target_is_directory=True)
+    here = os.getcwd()
+    try:
+        os.chdir(tmp_path)
+        with override_settings(LOCALE_PATHS=[str(tmp_path / "locale")]):
+            call_command("makemessages", locale=["en"], symlinks=True, no_location=True, verbosity=0)
+    finally:
+        os.chdir(here)
+    extracted = [entry for entry in parse_po(tmp_path / "locale" / "en" / "LC_MESSAGES" / "django.po") if entry.msgid]
+    assert len(extracted) > 500, "makemessages found suspiciously few strings"
+    translated = {entry.msgid for entry in catalogue if all(entry.msgstr.values())}
+    missing = sorted({entry.msgid for entry in extracted} - translated)
+    assert missing == [], (
+        f"{len(missing)} marked strings have no English translation; append them to locale/en/LC_MESSAGES/django.po "
+        f"by hand (msgid / msgstr): {missing}"
+    )
+
+
+def _marked_inside_f_strings(tree: ast.AST) -> list[int]:
+    """Lines where a gettext call sits inside an f-string, where xgettext does not look."""
+    return [
+        call.lineno
+        for node in ast.walk(tree) if isinstance(node, ast.FormattedValue)
+        for call in ast.walk(node.value)
+        if isinstance(call, ast.Call) and getattr(call.func, "id", None) in EXTRACTED_NAMES
+    ]
+
+
+def test_strings_are_marked_where_makemessages_finds_them():
+    """`gettext_lazy as _l`, or `_()` inside an f-string, hides a string from makemessages (and the test above)."""
+    hidden = []
+    for folder in _source_folders():
+        for path in folder.rglob("*.py"):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            hidden += [f"{path.relative_to(settings.BASE_DIR)}:{line}: inside an f-string"
+                       for line in _marked_inside_f_strings(tree)]
+            for node in ast.walk(tree):
+                if isinstance(node, ast.ImportFrom) and node.module == "django.utils.translation":
+                    hidden += [
+                        f"{path.relative_to(settings.BASE_DIR)}: {alias.name} as {alias.asname}"
+                        for alias in node.names
+                        if alias.name in EXTRACTED_NAMES and alias.asname and alias.asname not in EXTRACTED_NAMES
+                    ]
+    assert hidden == []
