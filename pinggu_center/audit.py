@@ -9,13 +9,8 @@ from django.db import models
 from django.dispatch import receiver
 from django.http import HttpRequest
 
+from .client_address import client_ip
 from .models import AuditLog
-
-
-def client_ip(request: HttpRequest | None) -> str | None:
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def record(

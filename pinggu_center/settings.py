@@ -33,6 +33,8 @@ ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "lo
 if PRODUCTION and not ALLOWED_HOSTS:
     require("ALLOWED_HOSTS", "", when=True, hint="comma-separated host names the site answers to.")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
+# Reverse proxies (addresses or networks) whose X-Forwarded-For is believed (pinggu_center/client_address.py).
+TRUSTED_PROXIES = envlist("TRUSTED_PROXIES", [])
 
 HOTLINE_SECRET = require(
     "HOTLINE_SECRET",
@@ -101,7 +103,12 @@ TEMPLATES = [
 ]
 
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint("DB_CONN_MAX_AGE", 60))}
+    # Health checks: a persistent connection that a PostgreSQL restart broke is replaced before the request uses it.
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL, conn_max_age=envint("DB_CONN_MAX_AGE", 60), conn_health_checks=True
+        )
+    }
 else:
     DATABASES = {
         "default": {
@@ -125,20 +132,24 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "pinggu_center.passwords.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
 ]
+CSRF_FAILURE_VIEW = "pinggu_center.error_pages.csrf_failure"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Lockout after repeated failures (MLPS level 2-3): per username, released after the cool-off.
+# Lockout after repeated failures (MLPS level 2-3), released after the cool-off: per (username, address),
+# plus a per-address limit across usernames (pinggu_center/lockout.py). Locking a username from anywhere
+# would let anyone keep the district administrator out.
 AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_FAILURE_LIMIT_PER_ADDRESS = envint("LOGIN_FAILURE_LIMIT_PER_ADDRESS", 20)
 AXES_COOLOFF_TIME = timedelta(minutes=envint("LOGIN_LOCKOUT_MINUTES", 30))
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "pinggu_center.lockout.LockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "pinggu_center.client_address.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_VERBOSE = False
-# Whole villages sit behind one NAT address: locking by IP would lock out every cadre for one typo-prone colleague.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 # Idle sessions expire: the cookie's age is renewed on every request.
 SESSION_COOKIE_AGE = envint("SESSION_IDLE_MINUTES", 30) * 60
@@ -178,7 +189,14 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Short timeouts: a cache that is down costs a request at most a few seconds, never a hang.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+        }
+    }
 else:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": VAR_DIR / "cache"}

@@ -11,6 +11,12 @@ from .second_factor import views as second_factor_views
 admin.site.site_header = _("平谷区说事评理议事普法中心 管理后台")
 admin.site.site_title = _("说事评理议事普法中心")
 
+# Translated error pages, JSON under /api/, 503 while the database is away (pinggu_center/error_pages.py).
+handler400 = "pinggu_center.error_pages.bad_request"
+handler403 = "pinggu_center.error_pages.permission_denied"
+handler404 = "pinggu_center.error_pages.page_not_found"
+handler500 = "pinggu_center.error_pages.server_error"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 import time
 from dataclasses import dataclass
@@ -11,6 +12,10 @@ from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.http import HttpRequest
+
+from pinggu_center import client_address
+
+logger = logging.getLogger(__name__)
 
 CHALLENGE_SALT = "cases.public.challenge"
 CHALLENGE_MAX_AGE = 15 * 60  # seconds a form may stay open before its sum expires
@@ -24,22 +29,32 @@ LIMITS = {
 
 
 def client_ip(request: HttpRequest) -> str:
-    # Only the address the server saw: a forwarded header is the client's to forge.
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    # X-Forwarded-For only through the trusted proxies: otherwise the header is the client's to forge.
+    return client_address.client_ip(request) or "unknown"
 
 
 def hit(kind: str, identity: str) -> bool:
-    """Count one use of `kind` by `identity`; False once the window's limit is exceeded."""
+    """Count one use of `kind` by `identity`; False once the window's limit is exceeded.
+
+    Fails open: while the cache (Redis) is unreachable every use is allowed and the outage is logged,
+    so a resident never meets a 500 because a counter could not be kept.
+    """
     setting, default, window = LIMITS[kind]
     limit = getattr(settings, setting, default)
     digest = hashlib.sha256(identity.encode()).hexdigest()[:32]  # no phone numbers or addresses in cache keys
     key = f"public:limit:{kind}:{digest}:{int(time.time()) // window}"
-    cache.add(key, 0, timeout=window)
     try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window)
-        count = 1
+        cache.add(key, 0, timeout=window)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=window)
+            count = 1
+    except Exception:  # noqa: BLE001 - any cache failure (connection refused, timeout) lets the request through
+        logger.warning(
+            "Rate limit %s not counted: the cache is unreachable; allowing the request.", kind, exc_info=True
+        )
+        return True
     return count <= limit
 
 
@@ -64,4 +79,8 @@ def solve(token: str, answer: int | None) -> bool:
         return False
     if answer != data["a"] + data["b"]:
         return False
-    return cache.add(f"public:challenge:{data['n']}", 1, timeout=CHALLENGE_MAX_AGE)
+    try:
+        return cache.add(f"public:challenge:{data['n']}", 1, timeout=CHALLENGE_MAX_AGE)
+    except Exception:  # noqa: BLE001 - as in hit(): a right answer is accepted while the cache is away
+        logger.warning("Challenge use not recorded: the cache is unreachable; accepting the answer.", exc_info=True)
+        return True
