@@ -283,6 +283,7 @@ class CaseEvent(models.Model):
         REVIEWED = "reviewed", _("区级点评")
         ATTACHMENT = "attachment", _("上传附件")
         REVEALED = "revealed", _("查看完整信息")
+        NOTE = "note", _("工作记录")
 
     # Kinds a resident may see on the public progress page (no notes of cadres, no party details).
     PUBLIC_KINDS = {

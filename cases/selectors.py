@@ -128,3 +128,16 @@ def transfer_for_user(user: User, transfer_id: int) -> Transfer:
         Transfer.objects.filter(case__in=Case.objects.visible_to(user)).select_related("case", "department"),
         pk=transfer_id,
     )
+
+
+def reference_cases(case_ids: Iterable[int]) -> QuerySet[Case]:
+    """Cases by id, unscoped, with what a de-identified reference needs: town, category, parties, agreement.
+
+    For readers that show no personal detail of them (the similar-case index); never for a page that names
+    the parties, which must go through case_for_user.
+    """
+    return (
+        Case.objects.filter(pk__in=list(case_ids))
+        .select_related("division__parent", "category", "agreement")
+        .prefetch_related("parties")
+    )

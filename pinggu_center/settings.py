@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "pinggu_center",
     "cases",
     "visits",
+    "aids",
     "deliberation",
     "legal_education",
     "dashboards",
@@ -288,3 +289,9 @@ CELERY_BEAT_SCHEDULE["weekly-visit-quota"] = {
     "task": "visits.tasks.record_weekly_quota",
     "schedule": crontab(hour=7, minute=0, day_of_week=1),
 }
+
+# Mediation aids (aids/): panels other apps add to the case page and hints to the intake form, by URL name,
+# so cases imports none of them; the daily dispute-risk scan.
+CASE_PAGE_PANELS = ["aids:case_similar"]
+CASE_INTAKE_HINTS = ["aids:intake_similar"]
+CELERY_BEAT_SCHEDULE["risk-scan"] = {"task": "aids.tasks.scan_risks", "schedule": crontab(hour=6, minute=30)}

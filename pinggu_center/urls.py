@@ -44,6 +44,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("cases/", include("cases.urls")),
     path("visits/", include("visits.urls")),
+    path("aids/", include("aids.urls")),
     path("deliberation/", include("deliberation.urls")),
     path("legal/", include("legal_education.urls")),
     path("dashboards/", include("dashboards.urls")),

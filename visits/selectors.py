@@ -228,3 +228,28 @@ def problem_ledger(user: User) -> QuerySet[Visit]:
     """问题台账: what visits raised that needs action, newest first; cleared once its case is closed."""
     visits = Visit.objects.visible_to(user).filter(needs_action=True)
     return visits.select_related("household", "division", "category", "case").order_by("-visited_on", "-pk")
+
+
+def repeated_open_matters(*, since: date, minimum: int) -> list[dict]:
+    """Households whose visits since `since` raised the same kind of matter (category) at least `minimum` times
+    while it was not cleared (not passed on, or its case still open): [{household, category, visits}], unscoped,
+    for the daily risk scan."""
+    uncleared = Q(case__isnull=True) | ~Q(case__status="closed")
+    raised = (
+        Visit.objects.filter(uncleared, visited_on__gte=since, category__isnull=False)
+        .exclude(raised="")
+        .order_by()
+    )
+    groups = raised.values("household_id", "category_id").annotate(n=Count("pk")).filter(n__gte=minimum)
+    wanted = Q(pk__in=[])
+    for group in groups:
+        wanted |= Q(household_id=group["household_id"], category_id=group["category_id"])
+    rows = raised.filter(wanted).select_related("household", "category", "division").order_by("visited_on", "pk")
+    result: dict[tuple[int, int], dict] = {}
+    for visit in rows:
+        entry = result.setdefault(
+            (visit.household_id, visit.category_id),
+            {"household": visit.household, "category": visit.category, "visits": []},
+        )
+        entry["visits"].append(visit)
+    return list(result.values())

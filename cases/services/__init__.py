@@ -2,6 +2,7 @@
 
 from .base import CaseChanged, CaseRuleError, lock_case, record_event
 from .closures import (
+    add_case_note,
     add_review_comment,
     archive_case,
     escalate_case,
@@ -33,8 +34,9 @@ from .work import (
 )
 
 __all__ = [
-    "CaseChanged", "CaseRuleError", "HotlineOrder", "Intake", "PartyData", "add_review_comment", "archive_case",
-    "attach_files", "blow_whistle", "case_for_client_token", "choose_path", "escalate_case", "extend_deadline", "lock_case", "rate_department",
+    "CaseChanged", "CaseRuleError", "HotlineOrder", "Intake", "PartyData", "add_case_note", "add_review_comment",
+    "archive_case", "attach_files", "blow_whistle", "case_for_client_token", "choose_path", "escalate_case",
+    "extend_deadline", "lock_case", "rate_department",
     "record_confirmation", "record_event", "record_follow_up", "record_session", "record_transfer_feedback",
     "register_case", "register_case_once", "remind_deadline", "report_in", "reveal_parties", "route_escalation", "save_agreement",
     "transfer_case",

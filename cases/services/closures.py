@@ -230,6 +230,18 @@ def add_review_comment(*, case_id: int, actor: User, note: str, version: int | N
 
 @in_site_language
 @transaction.atomic
+def add_case_note(*, case_id: int, actor: User, note: str) -> None:
+    """A note from work done about the case elsewhere (e.g. a risk warning handled), kept on its timeline."""
+    if actor.is_read_only:
+        raise CaseRuleError(_("只读账号不能办理事项。"))
+    if not note.strip():
+        raise CaseRuleError(_("请填写说明。"))
+    case = lock_case(case_id)
+    record_event(case, CaseEvent.Kind.NOTE, actor=actor, note=note.strip())
+
+
+@in_site_language
+@transaction.atomic
 def remind_deadline(*, case_id: int) -> bool:
     """Remind the holder once per deadline that it is near; True when a reminder was sent."""
     case = lock_case(case_id)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from pinggu_center.forms import posted_client_token
@@ -73,7 +75,9 @@ def case_create(request: HttpRequest) -> HttpResponse:
         else:
             status = 400
     context = {"form": form, "formset": formset, "party_helper": party_helper(), "grid": grid,
-               "duplicates": duplicates, "center": center}
+               "duplicates": duplicates, "center": center,
+               # Hints other apps give while the text is typed (htmx), named in settings: cases imports none of them.
+               "hint_urls": [reverse(name) for name in settings.CASE_INTAKE_HINTS]}
     return render(request, "cases/case_create.html", context, status=status)
 
 

@@ -6,10 +6,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django import forms as django_forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
@@ -35,6 +37,8 @@ def _render_detail(request: HttpRequest, case: Case, *, revealed: bool) -> HttpR
     context = {
         "case": case, **parts, "revealed": revealed,
         "actions": permissions.available_actions(case, user, agreement=parts["agreement"]),
+        # Panels other apps add to the case page (loaded by htmx), named in settings so cases imports none of them.
+        "panel_urls": [reverse(name, args=[case.pk]) for name in settings.CASE_PAGE_PANELS],
     }
     return render(request, "cases/case_detail.html", context)
 
