@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cases import services as case_services
+from pinggu_center.errors import RuleError
 from pinggu_center.models import Division, User
 from pinggu_center.notifications import notify_division
 
@@ -18,7 +19,7 @@ from .risk import Finding
 from .selectors import can_handle
 
 
-class WarningRuleError(Exception):
+class WarningRuleError(RuleError):
     """A step the warning's rules do not allow; the message is shown as it is."""
 
 
@@ -76,11 +77,11 @@ def handle_warning(*, warning_id: int, actor: User, note: str) -> RiskWarning:
     """The director or town staff mark a warning handled; the note goes into the timeline of each of its cases."""
     warning = RiskWarning.objects.select_for_update().select_related("division").get(pk=warning_id)
     if warning.status != RiskWarning.Status.OPEN:
-        raise WarningRuleError(_("此预警已处置。"))
+        raise WarningRuleError(_("此预警已处置。"), code="warning_handled")
     if not can_handle(actor, warning):
-        raise WarningRuleError(_("只有本村中心主任、镇街工作人员或区级管理员可以处置预警。"))
+        raise WarningRuleError(_("只有本村中心主任、镇街工作人员或区级管理员可以处置预警。"), code="not_allowed")
     if not note.strip():
-        raise WarningRuleError(_("请填写处置说明。"))
+        raise WarningRuleError(_("请填写处置说明。"), code="note_required")
     warning.status, warning.handled_by, warning.handled_at = RiskWarning.Status.HANDLED, actor, timezone.now()
     warning.handled_note = note.strip()
     warning.save(update_fields=["status", "handled_by", "handled_at", "handled_note"])

@@ -233,9 +233,9 @@ def add_review_comment(*, case_id: int, actor: User, note: str, version: int | N
 def add_case_note(*, case_id: int, actor: User, note: str) -> None:
     """A note from work done about the case elsewhere (e.g. a risk warning handled), kept on its timeline."""
     if actor.is_read_only:
-        raise CaseRuleError(_("只读账号不能办理事项。"))
+        raise CaseRuleError(_("只读账号不能办理事项。"), code="read_only")
     if not note.strip():
-        raise CaseRuleError(_("请填写说明。"))
+        raise CaseRuleError(_("请填写说明。"), code="note_required")
     case = lock_case(case_id)
     record_event(case, CaseEvent.Kind.NOTE, actor=actor, note=note.strip())
 
