@@ -1,5 +1,6 @@
-"""How the aids hear of case changes without cases knowing them: a post_save receiver writes an outbox row in
-the same transaction as the change, and the worker brings the similar-case index up to date."""
+"""How the aids hear of case changes without cases knowing them: a post_save receiver records an outbox row
+(topics.SIMILAR_INDEX) in the same transaction as the change, and the worker brings the similar-case index up
+to date for that case."""
 
 from __future__ import annotations
 
@@ -9,10 +10,9 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from cases.models import Case
+from pinggu_center import topics
 from pinggu_center.models import Outbox
-from pinggu_center.outbox import handles
 
-TOPIC = "aids_index_case"
 # A change to any of these can change what the index holds for the case.
 INDEXED_FIELDS = frozenset({"status", "title", "description", "summary", "category", "division"})
 
@@ -22,11 +22,11 @@ def case_saved(sender: type[Case], instance: Case, created: bool, update_fields:
     if kwargs.get("raw"):
         return
     if created or update_fields is None or INDEXED_FIELDS & set(update_fields):
-        Outbox.enqueue(TOPIC, case_id=instance.pk)
+        Outbox.enqueue(topics.SIMILAR_INDEX, case_id=instance.pk)
 
 
-@handles(TOPIC)
 def index_case(payload: dict[str, Any]) -> None:
+    """SIMILAR_INDEX: bring the case's rows of the similar-case index in line with the case (idempotent)."""
     from .similar import index_case as index
 
     index(payload["case_id"])

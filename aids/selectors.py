@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 
 from cases import selectors as case_selectors
 from cases.models import Case
-from pinggu_center.models import User
+from pinggu_center.models import Division, User
 
 from . import similar
 from .models import RiskWarning, SimilarDoc
@@ -96,17 +96,18 @@ def warning_cases(user: User, warning: RiskWarning) -> QuerySet[Case]:
     )
 
 
-def open_warning_counts(user: User) -> dict[str, int]:
-    """{kind: open warnings} in the user's scope, and "total"; one query."""
-    counts = RiskWarning.objects.visible_to(user).aggregate(
-        total=Count("pk", filter=Q(status=RiskWarning.Status.OPEN)),
-        **{kind: Count("pk", filter=Q(status=RiskWarning.Status.OPEN, kind=kind)) for kind in RiskWarning.Kind.values},
+def warning_summary(user: User, *, village: Division | None = None, limit: int = 5) -> dict:
+    """For a start page: the open warnings in the user's scope (or of one village in it) by kind, with the newest
+    few and the warnings page's query that lists them all; two queries."""
+    warnings = RiskWarning.objects.visible_to(user).open()
+    query = "status=open"
+    if village is not None:
+        warnings, query = warnings.filter(division=village), f"{query}&village={village.pk}"
+    counts = warnings.aggregate(
+        total=Count("pk"), **{kind: Count("pk", filter=Q(kind=kind)) for kind in RiskWarning.Kind.values}
     )
-    return counts
-
-
-def recent_open_warnings(user: User, limit: int = 5) -> list[RiskWarning]:
-    return list(warning_list(user).filter(status=RiskWarning.Status.OPEN)[:limit])
+    recent = list(warnings.select_related("division").order_by("-raised_at", "-id")[:limit])
+    return {"counts": counts, "recent": recent, "query": query}
 
 
 def can_handle(user: User, warning: RiskWarning) -> bool:

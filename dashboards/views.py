@@ -27,6 +27,11 @@ try:  # the visit system is optional in a deployment
 except ImportError:  # pragma: no cover
     visit_selectors = None
 
+try:  # the mediation aids (risk warnings) are optional in a deployment
+    from aids import selectors as aids_selectors
+except ImportError:  # pragma: no cover
+    aids_selectors = None
+
 CONTACT_ROLES = ["director", "mediator", "lawyer"]
 
 
@@ -63,6 +68,7 @@ def village_workbench(request: HttpRequest, division_id: int | None = None) -> H
         "mix_chart": selectors.path_and_closure_mix(village),
         "center_id": village.center.pk if hasattr(village, "center") else None,
         "visits": _visit_figures(user, village),
+        "warnings": aids_selectors.warning_summary(user, village=village) if aids_selectors else None,
     }
     return render(request, "dashboards/village_workbench.html", context)
 
@@ -98,6 +104,7 @@ def town_page(request: HttpRequest) -> HttpResponse:
         "transfers": selectors.open_transfers_to(town),
         "whistles": selectors.whistles_to(town),
         "table": table,
+        "warnings": aids_selectors.warning_summary(user) if aids_selectors else None,
     }
     return render(request, "dashboards/town_page.html", context)
 
@@ -117,6 +124,7 @@ def district_review(request: HttpRequest) -> HttpResponse:
         "total": rollup.total(by_town),
         "table": rates.with_rates(selectors.towns(), by_town),
         "departments": selectors.department_ranking(period),
+        "warnings": aids_selectors.warning_summary(request.user) if aids_selectors else None,
     }
     return render(request, "dashboards/district_review.html", context)
 

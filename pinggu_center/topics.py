@@ -63,7 +63,13 @@ ENFORCEMENT_TRANSFER = Topic(
     "enforcement_transfer", "cases.hotline.callbacks.deliver_enforcement_transfer", network=True
 )
 
-TOPICS: dict[str, Topic] = {topic.name: topic for topic in (ROUTE_ESCALATION, HOTLINE_CALLBACK, ENFORCEMENT_TRANSFER)}
+# A case was registered, closed or reopened: its rows of the similar-case index (aids/similar.py) are brought up
+# to date. Recorded by aids' post_save receiver, so cases knows nothing of the index.
+SIMILAR_INDEX = Topic("aids_index_case", "aids.handlers.index_case")
+
+TOPICS: dict[str, Topic] = {
+    topic.name: topic for topic in (ROUTE_ESCALATION, HOTLINE_CALLBACK, ENFORCEMENT_TRANSFER, SIMILAR_INDEX)
+}
 
 
 def get(name: str | Topic) -> Topic:

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('cases', '0007_caseevent_kind_note'),
+        ('cases', '0008_caseevent_kind_note'),
         ('pinggu_center', '0004_second_factor'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -82,6 +82,57 @@ JOIN households h ON h.n = i %% total.n
 """
 
 
+# The similar-case index of the bulk cases (aids/similar.py): 16 words each from a vocabulary of 20,000 with a
+# Zipf-like spread (word rank log-uniform, so the commonest word is in about one case in ten, as 调解 or 赔偿
+# would be), weights as BM25 gives them. Words get contiguous ids, so a rank maps to an id without a join.
+SIMILAR_VOCABULARY = 20_000
+SIMILAR_TERMS_SQL = """
+INSERT INTO aids_similarterm (text, df) SELECT 'bm' || n, 0 FROM generate_series(1, %(vocabulary)s) AS n
+ON CONFLICT (text) DO NOTHING
+"""
+SIMILAR_DOCS_SQL = """
+INSERT INTO aids_similardoc (case_id, division_id, category_id, closed, length, fingerprint, summary, terms, indexed_at)
+SELECT id, division_id, category_id, status = 'closed', 40, '', summary, '', now() FROM cases_case
+WHERE number LIKE 'BM-%%' ON CONFLICT DO NOTHING
+"""
+SIMILAR_POSTINGS_SQL = """
+INSERT INTO aids_similarposting (case_id, term_id, weight, closed, division_id, category_id)
+SELECT d.case_id, %(first_id)s + floor(exp(random() * ln(%(vocabulary)s)))::int - 1, 0.5 + random() * 1.5,
+       d.closed, d.division_id, d.category_id
+FROM aids_similardoc d CROSS JOIN generate_series(1, 16) AS j
+WHERE d.fingerprint = ''
+ON CONFLICT DO NOTHING
+"""
+SIMILAR_COUNTS_SQL = """
+UPDATE aids_similarterm t SET df = c.n
+FROM (SELECT term_id, count(*) AS n FROM aids_similarposting GROUP BY term_id) c WHERE t.id = c.term_id
+"""
+SIMILAR_STATS_SQL = """
+INSERT INTO aids_similarstats (id, docs, total_length) SELECT 1, count(*), coalesce(sum(length), 0) FROM aids_similardoc
+ON CONFLICT (id) DO UPDATE SET docs = EXCLUDED.docs, total_length = EXCLUDED.total_length
+"""
+
+
+def generate_similar_index(stdout) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(SIMILAR_TERMS_SQL, {"vocabulary": SIMILAR_VOCABULARY})
+        cursor.execute("SELECT min(id), max(id) FROM aids_similarterm WHERE text IN ('bm1', %s)",
+                       [f"bm{SIMILAR_VOCABULARY}"])
+        first_id, last_id = cursor.fetchone()
+        assert last_id - first_id == SIMILAR_VOCABULARY - 1, "bench words must have contiguous ids"
+        for label, sql, params in [
+            ("similar-case index rows", SIMILAR_DOCS_SQL, {}),
+            ("similar-case postings", SIMILAR_POSTINGS_SQL, {"first_id": first_id, "vocabulary": SIMILAR_VOCABULARY}),
+            ("similar-case word counts", SIMILAR_COUNTS_SQL, {}),
+            ("similar-case corpus", SIMILAR_STATS_SQL, {}),
+        ]:
+            started = time.monotonic()
+            cursor.execute(sql, params)
+            stdout.write(f"  {label}: {cursor.rowcount:,} rows in {time.monotonic() - started:.0f} s")
+        cursor.execute("ANALYZE aids_similarposting")
+        cursor.execute("ANALYZE aids_similarterm")
+
+
 def generate(*, cases: int, visits: int, households_per_village: int, stdout) -> None:
     with connection.cursor() as cursor:
         for label, sql, params in [
@@ -94,6 +145,7 @@ def generate(*, cases: int, visits: int, households_per_village: int, stdout) ->
             cursor.execute(sql, params)
             stdout.write(f"  {label}: {cursor.rowcount:,} rows")
         cursor.execute("ANALYZE")
+    generate_similar_index(stdout)
     # The bulk rows bypassed the services, so the counters are rebuilt from scratch (as after an upgrade).
     started = time.monotonic()
     rows = tally.rebuild()

@@ -11,12 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from aids import similar
-from aids.handlers import TOPIC
 from aids.models import SimilarDoc, SimilarPosting, SimilarStats, SimilarTerm
 from cases import services
 from cases.models import Agreement, Case, Category
 from pinggu_center.models import Outbox
 from pinggu_center.outbox import deliver
+from pinggu_center.topics import SIMILAR_INDEX
 from tests.cases.factories import CaseFactory, PartyFactory
 
 from .labelled_cases import TOPICS
@@ -88,7 +88,7 @@ def test_registering_and_closing_update_the_index_through_the_outbox(org, direct
         parties=[services.PartyData(name="王秀兰", phone="13912345678")], rights_informed=True,
     )
     case = services.register_case(center=org.center, intake=intake, actor=director)
-    rows = list(Outbox.objects.filter(topic=TOPIC, payload__case_id=case.pk))
+    rows = list(Outbox.objects.filter(topic=SIMILAR_INDEX.name, payload__case_id=case.pk))
     assert len(rows) == 1
     assert deliver(rows[0].pk) == "done"
     doc = SimilarDoc.objects.get(pk=case.pk)
@@ -97,10 +97,10 @@ def test_registering_and_closing_update_the_index_through_the_outbox(org, direct
     assert {"狂犬", "疫苗"} <= words and "王秀兰" not in words and "秀兰" not in words
 
     services.choose_path(case_id=case.pk, actor=director, path=Case.Path.DIRECT)
-    assert Outbox.objects.filter(topic=TOPIC, payload__case_id=case.pk).count() == 2  # status changed
+    assert Outbox.objects.filter(topic=SIMILAR_INDEX.name, payload__case_id=case.pk).count() == 2  # status changed
     services.archive_case(case_id=case.pk, actor=director, outcome=Case.Outcome.RESOLVED,
                           summary="王秀兰与狗主人达成协议，赔偿医药费一千二百元，电话13912345678。")
-    for row in Outbox.objects.filter(topic=TOPIC, status=Outbox.Status.PENDING).order_by("pk"):
+    for row in Outbox.objects.filter(topic=SIMILAR_INDEX.name, status=Outbox.Status.PENDING).order_by("pk"):
         deliver(row.pk)
     doc.refresh_from_db()
     assert doc.closed

@@ -72,6 +72,7 @@ class Command(BaseCommand):
             ("case list · town", town, reverse("cases:case_list")),
             ("case list · village director", director, reverse("cases:case_list")),
             ("case page", director, reverse("cases:case_detail", args=[case.pk])),
+            ("case page · similar cases panel", director, reverse("aids:case_similar", args=[case.pk])),
             ("whistle inbox · town", town, reverse("cases:whistle_inbox")),
             ("village workbench", director, reverse("dashboards:village_workbench")),
             ("cadre home", cadre, reverse("dashboards:cadre_home")),
