@@ -212,11 +212,8 @@ def celery_worker(transactional_db, request):
     tasks left by earlier tests do not run. Yields a started ``WorkerProcess``; its log is kept
     in test-artifacts/celery/ and its tail is printed when the test fails.
 
-    Known behaviour (celery 5.7.0 / kombu 5.7.0): a worker that loses Redis while it holds an
-    unacknowledged message (e.g. a task sent with a countdown, waiting for its ETA) exits with
-    "Unrecoverable error: AttributeError ... 'hostname'" instead of reconnecting; an idle worker
-    reconnects fine. A recovery test should check ``is_alive()`` and ``start()`` it again, as a
-    process supervisor would in production.
+    A worker that loses Redis reconnects by itself, also while it holds an unacknowledged message
+    (pinggu_center/broker.py; tests/integration/test_broker_restart.py).
     """
     from django.conf import settings
 
