@@ -1,12 +1,17 @@
 """Pagination for lists that can hold a district's million rows: the count stops at a cap.
 
 An exact COUNT(*) over a million cases costs more than the whole page; nobody pages past the
-first eighty pages, and the filters narrow a list long before that.
+first eighty pages, and the filters narrow a list long before that. A capped list says so ("more
+than 2,000"), offers only the pages inside the cap, and a page number past them is a 404: never
+another page shown under the number asked for.
 """
 
 from __future__ import annotations
 
-from django.core.paginator import Page, Paginator
+import math
+
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.http import Http404
 from django.utils.functional import cached_property
 
 COUNT_CAP = 2_000
@@ -21,6 +26,19 @@ class CappedPaginator(Paginator):
     def is_capped(self) -> bool:
         return self.count > COUNT_CAP
 
+    @cached_property
+    def num_pages(self) -> int:
+        if self.is_capped:
+            return math.ceil(COUNT_CAP / self.per_page)
+        return super().num_pages
+
 
 def capped_page(object_list, per_page: int, number: str | None) -> Page:
-    return CappedPaginator(object_list, per_page).get_page(number)
+    """The page asked for; page 1 for a missing or malformed number, 404 past the last page."""
+    paginator = CappedPaginator(object_list, per_page)
+    try:
+        return paginator.page(number or 1)
+    except PageNotAnInteger:
+        return paginator.page(1)
+    except EmptyPage as error:
+        raise Http404 from error

@@ -40,7 +40,8 @@ def _count(client, url: str) -> int:
 
 def test_list_filters_by_status_and_keyword(client_for, org, director):
     CaseFactory(center=org.center, title="宅基地边界", status=Case.Status.REGISTERED)
-    CaseFactory(center=org.center, title="噪音扰民", status=Case.Status.HANDLING, path=Case.Path.DIRECT)
+    CaseFactory(center=org.center, title="噪音扰民", description="夜间施工噪音。", status=Case.Status.HANDLING,
+                path=Case.Path.DIRECT)
     client = client_for(director)
     body = client.get(LIST, {"status": "handling"}).content.decode()
     assert "噪音扰民" in body and "宅基地边界" not in body

@@ -25,7 +25,7 @@ def _pages(org, case) -> list[tuple[str, str]]:
         ("district_admin", reverse("dashboards:village_review", args=[org.village.pk])),
         ("district_admin", lists),
         ("district_admin", lists + "?q=漏水&level=district&closure=escalate&overdue=yes"),
-        ("district_admin", lists + "?registered_from=2026-01-01&registered_to=2026-01-31&page=3"),
+        ("district_admin", lists + "?registered_from=2026-01-01&registered_to=2026-01-31&department=" + str(org.justice_office.pk)),
         ("director", lists),
         ("director", reverse("cases:case_detail", args=[case.pk])),
         ("director", reverse("visits:statistics")),

@@ -1,0 +1,69 @@
+"""Keyword search of the ledger: case number (exact or prefix), title, description and party names.
+
+Chinese has no spaces between words, so PostgreSQL indexes every one- and two-character gram of the text
+(`case_grams(title, description)` and `case_grams(name, '')`, GIN, migration 0008): a word is looked up as
+the grams it is made of — one gram for a word of one or two characters, its bigrams for a longer one — and
+rechecked with LIKE. Unlike pg_trgm it serves words of one and two characters, the most common length in
+Chinese, and it does not depend on the database's locale (pg_trgm finds no trigrams at all in Chinese text
+under the C locale). Elsewhere (SQLite, the embedded default) the same filter runs as plain LIKEs.
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.db.models import BooleanField, Q, QuerySet
+from django.db.models.expressions import RawSQL
+
+from .models import Case, Party
+
+MAX_LENGTH = 50
+
+
+def grams(word: str) -> list[str]:
+    """The grams that every text holding `word` holds too."""
+    if len(word) <= 2:
+        found = {word}
+    else:
+        found = {word[i : i + 2] for i in range(len(word) - 1)}
+    return sorted(gram for gram in found if not any(char.isspace() for char in gram))  # as the index keeps them
+
+
+def _like(word: str) -> str:
+    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def ids_any(queryset: QuerySet, column: str = "case_id") -> RawSQL:
+    """`cases_case.id = ANY(ARRAY(<ids>))`: unlike IN (subquery) it is served by the primary key inside an OR."""
+    sql, params = queryset.values(column).query.sql_with_params()
+    table = Case._meta.db_table
+    return RawSQL(f'"{table}"."id" = ANY(ARRAY({sql}))', params, output_field=BooleanField())
+
+
+def search(queryset: QuerySet[Case], keyword: str) -> QuerySet[Case]:
+    """The cases matching `keyword`, in the queryset's own order (the ledger's: most recent first)."""
+    word = keyword.strip()[:MAX_LENGTH]
+    if not word:
+        return queryset
+    number = word.upper()
+    if connection.vendor != "postgresql":
+        in_parties = Party.objects.filter(name__contains=word).values("case_id")
+        return queryset.filter(
+            Q(number__startswith=number) | Q(title__contains=word) | Q(description__contains=word)
+            | Q(pk__in=in_parties)
+        )
+    table = Case._meta.db_table
+    party = Party._meta.db_table
+    like = _like(word)
+    # Each arm of the OR has its own index, so PostgreSQL can OR the bitmaps, or walk the recency index for a
+    # word so common that 25 matches come first. The LIKEs run before the costly gram function in a filter.
+    sql = (
+        f'("{table}"."number" LIKE %s'
+        f' OR ("{table}"."title" LIKE %s OR "{table}"."description" LIKE %s)'
+        f' AND case_grams("{table}"."title", "{table}"."description") @> %s::text[]'
+        f' OR "{table}"."id" = ANY(ARRAY(SELECT p.case_id FROM {party} p'
+        f" WHERE p.name LIKE %s AND case_grams(p.name, '') @> %s::text[])))"
+    )
+    prefix = _like(number)[1:]  # "PG-YK%": a prefix, served by the number's pattern index
+    params = [prefix, like, like, grams(word), like, grams(word)]
+    return queryset.filter(RawSQL(sql, params, output_field=BooleanField()))
