@@ -1,7 +1,8 @@
 """Keyword search of the ledger: case number (exact or prefix), title, description and party names.
 
 Chinese has no spaces between words, so PostgreSQL indexes every one- and two-character gram of the text
-(`case_grams(title, description)` and `case_grams(name, '')`, GIN, migration 0008): a word is looked up as
+(the stored column `search_grams` = `case_grams(title, description)` on cases and `case_grams(name, '')` on
+parties, GIN-indexed, migration 0008): a word is looked up as
 the grams it is made of — one gram for a word of one or two characters, its bigrams for a longer one — and
 rechecked with LIKE. Unlike pg_trgm it serves words of one and two characters, the most common length in
 Chinese, and it does not depend on the database's locale (pg_trgm finds no trigrams at all in Chinese text
@@ -10,6 +11,8 @@ under the C locale). Elsewhere (SQLite, the embedded default) the same filter ru
 
 from __future__ import annotations
 
+import re
+
 from django.db import connection
 from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
@@ -17,6 +20,7 @@ from django.db.models.expressions import RawSQL
 from .models import Case, Party
 
 MAX_LENGTH = 50
+NUMBER = re.compile(r"[A-Za-z]{2,}-[A-Za-z0-9-]*")
 
 
 def grams(word: str) -> list[str]:
@@ -46,6 +50,8 @@ def search(queryset: QuerySet[Case], keyword: str) -> QuerySet[Case]:
     if not word:
         return queryset
     number = word.upper()
+    if NUMBER.fullmatch(word):  # "PG-YK-2026-0004": a case number or its beginning, nothing else
+        return queryset.filter(number__startswith=number)
     if connection.vendor != "postgresql":
         in_parties = Party.objects.filter(name__contains=word).values("case_id")
         return queryset.filter(
@@ -56,13 +62,13 @@ def search(queryset: QuerySet[Case], keyword: str) -> QuerySet[Case]:
     party = Party._meta.db_table
     like = _like(word)
     # Each arm of the OR has its own index, so PostgreSQL can OR the bitmaps, or walk the recency index for a
-    # word so common that 25 matches come first. The LIKEs run before the costly gram function in a filter.
+    # word so common that 25 matches come first.
     sql = (
         f'("{table}"."number" LIKE %s'
         f' OR ("{table}"."title" LIKE %s OR "{table}"."description" LIKE %s)'
-        f' AND case_grams("{table}"."title", "{table}"."description") @> %s::text[]'
+        f' AND "{table}"."search_grams" @> %s::text[]'
         f' OR "{table}"."id" = ANY(ARRAY(SELECT p.case_id FROM {party} p'
-        f" WHERE p.name LIKE %s AND case_grams(p.name, '') @> %s::text[])))"
+        f" WHERE p.name LIKE %s AND p.search_grams @> %s::text[])))"
     )
     prefix = _like(number)[1:]  # "PG-YK%": a prefix, served by the number's pattern index
     params = [prefix, like, like, grams(word), like, grams(word)]

@@ -14,6 +14,7 @@ Adding a figure: one line in METRICS (the SQL condition and the same test in Pyt
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable
 from datetime import date
 
@@ -222,7 +223,7 @@ def _village_queries() -> list[QuerySet]:
 
 
 @transaction.atomic
-def rebuild() -> int:
+def rebuild(log: Callable[[str], None] | None = None) -> int:
     """Recompute every counter from the cases and follow-ups; returns the number of rows written."""
     table = CaseTally._meta.db_table
     columns = ", ".join(["rollup", "dimension", "division_id", "grain", "period", "town_id", *FIELDS])
@@ -230,9 +231,12 @@ def rebuild() -> int:
         if connection.vendor == "postgresql":
             cursor.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")  # writers wait; readers read the old rows
         cursor.execute(f"DELETE FROM {table}")
-        for query in _village_queries():
+        for number, query in enumerate(_village_queries(), start=1):
+            started = time.monotonic()
             sql, params = query.query.sql_with_params()
             cursor.execute(f"INSERT INTO {table} ({columns}) {sql}", params)
+            if log is not None:
+                log(f"    counters, statement {number}: {cursor.rowcount:,} rows in {time.monotonic() - started:.1f} s")
         sums = ", ".join(f"SUM({name})" for name in FIELDS)
         cursor.execute(
             f"INSERT INTO {table} ({columns}) SELECT 't', dimension, town_id, grain, period, town_id, {sums} "

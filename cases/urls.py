@@ -11,7 +11,6 @@ def _action(route: str, name: str):
 
 urlpatterns = [
     path("", views.case_list, name="case_list"),
-    path("export/", views.case_export, name="case_export"),
     path("new/", views.case_create, name="case_create"),
     path("inbox/", views.whistle_inbox, name="whistle_inbox"),
     path("<int:pk>/", views.case_detail, name="case_detail"),

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
+import tempfile
 
 from celery import shared_task
-from django.core.files.base import ContentFile
+from django.core.files import File
 from django.http import Http404
 from django.utils import timezone
 
@@ -27,19 +28,22 @@ def build_export(job_id: int) -> str:
     if not claimed:
         return "already-claimed"
     job = ExportJob.objects.select_related("user").get(pk=job_id)
-    try:
-        spec = exports.parse(job.user, job.params)
-        content = exports.build(spec, progress=lambda percent: _set_progress(job_id, percent))
-    except (exports.ExportError, Http404) as error:
-        ExportJob.objects.filter(pk=job_id).update(
-            status=ExportJob.Status.FAILED, error=str(error)[:300], finished_at=timezone.now()
-        )
-        return "failed"
-    job.file.save(exports.filename(spec), ContentFile(content), save=False)
+    # Streamed to a temporary file and stored from there: memory stays flat whatever the row count.
+    with tempfile.TemporaryFile() as spooled:
+        try:
+            spec = exports.parse(job.user, job.params)
+            rows = exports.build(spec, spooled, progress=lambda percent: _set_progress(job_id, percent))
+        except (exports.ExportError, Http404) as error:
+            ExportJob.objects.filter(pk=job_id).update(
+                status=ExportJob.Status.FAILED, error=str(error)[:300], finished_at=timezone.now()
+            )
+            return "failed"
+        spooled.seek(0)
+        job.file.save(exports.filename(spec), File(spooled), save=False)
     ExportJob.objects.filter(pk=job_id).update(
         file=job.file.name, status=ExportJob.Status.DONE, progress=100, finished_at=timezone.now()
     )
-    audit.record(AuditLog.Action.EXPORT, actor=job.user, obj=job, detail=f"{job.kind} {job.params}")
+    audit.record(AuditLog.Action.EXPORT, actor=job.user, obj=job, detail=f"{job.kind} ({rows} rows) {job.params}"[:500])
     return "done"
 
 

@@ -10,9 +10,11 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pinggu_center import audit
+from pinggu_center.exports import xlsx_bytes_response
 from pinggu_center.models import AuditLog, Division, Level, User
 from pinggu_center.paging import capped_page
 from pinggu_center.scopes import visible_centers, visible_divisions
@@ -175,11 +177,11 @@ def export_table(request: HttpRequest) -> HttpResponse:
         spec = exports.parse(request.user, request.GET)
     except exports.ExportError as error:
         return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
-    content = exports.build(spec)
+    if spec.kind in exports.JOB_KINDS:  # as many rows as cases: only as a background job
+        return HttpResponse(_("此表行数多，请用“导出 Excel”按钮在后台生成。"), status=400,
+                            content_type="text/plain; charset=utf-8")
     audit.record(AuditLog.Action.EXPORT, request=request, detail=str(spec.as_params()))
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{exports.filename(spec)}"'
-    return response
+    return xlsx_bytes_response(lambda target: exports.build(spec, target), exports.filename(spec))
 
 
 @login_required

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
 
-from pinggu_center.exports import table_workbook
+from pinggu_center.exports import Sheet, table
 
 from .models import Tag
 
@@ -32,31 +31,22 @@ PROBLEM_COLUMNS = [
 ]
 
 
-def household_workbook(households) -> Workbook:
-    return table_workbook(_("住户"), HOUSEHOLD_COLUMNS, households.iterator(chunk_size=2000))
+def household_sheets(households) -> list[Sheet]:
+    return [table(_("住户"), HOUSEHOLD_COLUMNS, households.iterator(chunk_size=2000))]
 
 
-def problem_workbook(visits) -> Workbook:
-    return table_workbook(_("问题台账"), PROBLEM_COLUMNS, visits.iterator(chunk_size=2000))
+def problem_sheets(visits) -> list[Sheet]:
+    return [table(_("问题台账"), PROBLEM_COLUMNS, visits.iterator(chunk_size=2000))]
 
 
-def statistics_workbook(stats) -> Workbook:
-    workbook = Workbook(write_only=True)
-    weeks = workbook.create_sheet(_("每周走访"))
-    weeks.append([_("周"), _("走访次数"), _("走访户数")])
-    for row in stats.per_week:
-        weeks.append([row["week"].strftime("%Y-%m-%d"), row["visits"], row["households"]])
-    categories = workbook.create_sheet(_("反映问题类别"))
-    categories.append([_("类别"), _("次数")])
-    for row in stats.by_category:
-        categories.append([row["category__name"], row["count"]])
-    towns = workbook.create_sheet(_("各镇街覆盖"))
-    towns.append([_("镇/街道"), _("住户"), _("近30天走访户数")])
-    for town in stats.towns:
-        towns.append([town.name, town.household_count, town.covered_30])
-    villages = workbook.create_sheet(_("各村覆盖"))
-    villages.append([_("村/社区"), _("住户"), _("近30天走访户数")])
-    for village in stats.villages:
-        villages.append([village.name, village.household_count, village.covered_30])
-    return workbook
-
+def statistics_sheets(stats) -> list[Sheet]:
+    return [
+        Sheet(_("每周走访"), [_("周"), _("走访次数"), _("走访户数")],
+              ([row["week"].strftime("%Y-%m-%d"), row["visits"], row["households"]] for row in stats.per_week)),
+        Sheet(_("反映问题类别"), [_("类别"), _("次数")],
+              ([row["category__name"], row["count"]] for row in stats.by_category)),
+        Sheet(_("各镇街覆盖"), [_("镇/街道"), _("住户"), _("近30天走访户数")],
+              ([town.name, town.household_count, town.covered_30] for town in stats.towns)),
+        Sheet(_("各村覆盖"), [_("村/社区"), _("住户"), _("近30天走访户数")],
+              ([village.name, village.household_count, village.covered_30] for village in stats.villages)),
+    ]

@@ -20,7 +20,7 @@ from pinggu_center.models import AuditLog
 from pinggu_center.paging import capped_page
 
 from . import selectors, services
-from .exports import household_workbook, problem_workbook, statistics_workbook
+from .exports import household_sheets, problem_sheets, statistics_sheets
 from .filters import HouseholdFilter, ProblemFilter
 from .forecast import ALPHA, HORIZON_WEEKS
 from .forms import AssessmentForm, HouseholdForm, ImportForm, TurnIntoCaseForm, VisitForm
@@ -38,7 +38,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
     filterset = HouseholdFilter(request.GET, queryset=households)
     if request.GET.get("export") == "xlsx":
         audit.record(AuditLog.Action.EXPORT, request=request, detail=f"households {request.GET.urlencode()}"[:500])
-        return xlsx_response(household_workbook(filterset.qs), "households.xlsx")
+        return xlsx_response(household_sheets(filterset.qs), "households.xlsx")
     page = capped_page(filterset.qs, 50, request.GET.get("page"))
     return render(request, "visits/household_list.html", {"filter": filterset, "page": page})
 
@@ -48,7 +48,7 @@ def problem_ledger(request: HttpRequest) -> HttpResponse:
     filterset = ProblemFilter(request.GET or None, queryset=selectors.problem_ledger(request.user))
     if request.GET.get("export") == "xlsx":
         audit.record(AuditLog.Action.EXPORT, request=request, detail=f"problems {request.GET.urlencode()}"[:500])
-        return xlsx_response(problem_workbook(filterset.qs), "problems.xlsx")
+        return xlsx_response(problem_sheets(filterset.qs), "problems.xlsx")
     page = capped_page(filterset.qs, 50, request.GET.get("page"))
     status = 400 if filterset.is_bound and not filterset.is_valid() else 200
     return render(request, "visits/problem_ledger.html", {"filter": filterset, "page": page}, status=status)
@@ -208,7 +208,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
     stats = selectors.statistics(request.user)
     if request.GET.get("export") == "xlsx":
         audit.record(AuditLog.Action.EXPORT, request=request, detail="visit statistics")
-        return xlsx_response(statistics_workbook(stats), "visit-statistics.xlsx")
+        return xlsx_response(statistics_sheets(stats), "visit-statistics.xlsx")
     chart = {
         "labels": {"visits": _("走访次数"), "households": _("走访户数")},
         "weeks": [row["week"].strftime("%m-%d") for row in stats.per_week],

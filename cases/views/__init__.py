@@ -1,7 +1,7 @@
 """The case pages: intake, the case page and its actions, the inboxes and the ledger."""
 
 from .intake import case_create
-from .lists import case_export, case_list, whistle_inbox
+from .lists import case_list, whistle_inbox
 from .work import (
     agreement_print,
     attachment_download,
@@ -13,6 +13,6 @@ from .work import (
 )
 
 __all__ = [
-    "agreement_print", "attachment_download", "case_action", "case_create", "case_detail", "case_export",
+    "agreement_print", "attachment_download", "case_action", "case_create", "case_detail",
     "case_list", "case_reveal", "summons_action", "transfer_action", "whistle_inbox",
 ]

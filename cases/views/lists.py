@@ -5,14 +5,11 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 
-from pinggu_center import audit
-from pinggu_center.models import AuditLog, User
+from pinggu_center.models import User
 from pinggu_center.paging import capped_page
 
 from .. import selectors
-from ..exports import cases_workbook
 from ..filters import CaseFilter
 
 INBOX_LIMIT = 100
@@ -24,21 +21,6 @@ def case_list(request: HttpRequest) -> HttpResponse:
     page = capped_page(case_filter.qs, 25, request.GET.get("page"))
     status = 400 if case_filter.is_bound and not case_filter.is_valid() else 200
     return render(request, "cases/case_list.html", {"filter": case_filter, "page": page}, status=status)
-
-
-@login_required
-def case_export(request: HttpRequest) -> HttpResponse:
-    case_filter = CaseFilter(request.GET or None, queryset=selectors.case_list(request.user))
-    cases = case_filter.qs.prefetch_related("parties")
-    content, count = cases_workbook(cases)
-    query = request.GET.urlencode()[:300]
-    audit.record(AuditLog.Action.EXPORT, request=request, detail=f"cases ({count} rows) {query}")
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    name = f"cases-{timezone.localdate():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
 
 
 @login_required

@@ -30,7 +30,8 @@ SELECT
     CASE WHEN (i %% 1825 >= 60 OR i %% 20 < 17) THEN 'closed' WHEN i %% 20 = 17 THEN 'handling' WHEN i %% 20 = 18 THEN 'registered'
          ELSE 'transferred' END,
     (ARRAY['reception','visit','hotline','grid','petition','online','other'])[1 + i %% 7],
-    'dispute', c.id, '基准数据事项 ' || i, '用于性能基准的事项描述。', '', 'normal', true, false, false,
+    'dispute', c.id, (ARRAY[%(titles)s])[1 + i %% 16] || ' ' || i,
+    '双方因' || (ARRAY[%(titles)s])[1 + (i / 16) %% 16] || '到中心说事，第' || (i %% 997) || '号。', '', 'normal', true, false, false,
     CASE WHEN i %% 1825 < 60 AND i %% 20 = 18 THEN '' ELSE (ARRAY['direct','joint','legal'])[1 + i %% 3] END, '', '',
     CASE WHEN (i %% 1825 >= 60 OR i %% 20 < 17) THEN 'archive' WHEN i %% 20 = 19 THEN 'transfer' ELSE '' END,
     CASE WHEN (i %% 1825 >= 60 OR i %% 20 < 17) THEN (ARRAY['resolved','resolved','resolved','unresolved','withdrawn'])[1 + i %% 5]
@@ -48,6 +49,23 @@ JOIN categories c ON c.n = i %% (SELECT count(*) FROM cases_category)
 CROSS JOIN LATERAL (SELECT now() - (i %% 1825) * interval '1 day' - (i %% 86400) * interval '1 second' AS at) t
 """
 
+# Plausible text for the keyword search: a matter per category, and 1,000 different party names.
+TITLES = ["楼上漏水纠纷", "宅基地边界争议", "土地承包纠纷", "邻里噪音扰民", "婚姻家庭矛盾", "劳务欠薪", "合同货款纠纷",
+          "道路交通事故赔偿", "物业服务费争议", "环境污染投诉", "消费退货纠纷", "医疗费用争议", "山林权属争议",
+          "征地补偿诉求", "村务公开诉求", "其他矛盾"]
+SURNAMES = list("王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗")
+GIVEN = ["秀兰", "桂英", "建国", "国强", "淑珍", "志强", "玉兰", "明", "伟", "芳", "秀英", "建华", "红梅", "海燕",
+         "丽", "军", "勇", "艳", "杰", "娟", "涛", "超", "敏", "静", "磊", "洋", "强", "平", "刚", "桂兰",
+         "德明", "文华", "春生", "金凤", "永福", "长林", "凤兰", "树林", "玉珍", "宝山",
+         "振华", "桂珍", "福生", "秀珍", "学文", "庆丰", "翠花", "国华", "瑞芳", "海涛"]
+
+
+def _array(words: list[str]) -> str:
+    return ", ".join("'" + word + "'" for word in words)
+
+
+CASES_SQL = CASES_SQL.replace("%(titles)s", _array(TITLES))
+
 EVENTS_SQL = """
 INSERT INTO cases_caseevent (case_id, kind, at, level, from_status, to_status, from_level, to_level, note, automatic)
 SELECT c.id, k.kind, c.registered_at + k.n * interval '1 day', 'village', '', '', '', '', '', false
@@ -58,9 +76,11 @@ WHERE c.number LIKE 'BM-%%' AND c.registered_at + k.n * interval '1 day' < now()
 
 PARTIES_SQL = """
 INSERT INTO cases_party (case_id, role, name, phone, id_number, address)
-SELECT c.id, 'applicant', '当事人' || c.id, '138' || lpad((c.id %% 100000000)::text, 8, '0'), '', ''
+SELECT c.id, 'applicant', (ARRAY[%(surnames)s])[1 + c.id %% 20] || (ARRAY[%(given)s])[1 + (c.id / 20) %% 50], '138' || lpad((c.id %% 100000000)::text, 8, '0'), '', ''
 FROM cases_case c WHERE c.number LIKE 'BM-%%'
 """
+
+PARTIES_SQL = PARTIES_SQL.replace("%(surnames)s", _array(SURNAMES)).replace("%(given)s", _array(GIVEN))
 
 HOUSEHOLDS_SQL = """
 INSERT INTO visits_household (division_id, address, head_name, phone, members_count, tags, created_at)
@@ -148,7 +168,7 @@ def generate(*, cases: int, visits: int, households_per_village: int, stdout) ->
     generate_similar_index(stdout)
     # The bulk rows bypassed the services, so the counters are rebuilt from scratch (as after an upgrade).
     started = time.monotonic()
-    rows = tally.rebuild()
+    rows = tally.rebuild(log=stdout.write)
     stdout.write(f"  counters: {rows:,} rows rebuilt in {time.monotonic() - started:.0f} s")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE cases_casetally")

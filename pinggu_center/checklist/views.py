@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from io import BytesIO
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -11,10 +9,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from .. import audit
+from ..exports import Sheet, xlsx_response
 from ..models import AuditLog, ChecklistItem, Level, User
 from ..scopes import visible_divisions
 from ..uploads import serve_upload
@@ -23,7 +20,6 @@ from . import selectors, services
 from .forms import ChecklistFilterForm, ChecklistItemForm
 
 PAGE_SIZE = 25
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _can_edit(user: User) -> bool:
@@ -97,24 +93,14 @@ def checklist_overview(request: HttpRequest) -> HttpResponse:
 @login_required
 def checklist_export(request: HttpRequest) -> HttpResponse:
     """Every center in scope with the date of each item (blank where missing), as an Excel workbook."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("七有完成情况")
-    sheet.append([_("镇/街道"), _("村/社区"), _("统计区划代码"), *(str(label) for label in ChecklistItem.labels), _("已完成项数")])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
     centers = selectors.centers_with_items(request.user).select_related("division__parent")
-    for center in centers:
-        dates = [row.in_place_on if row else None for row in selectors.item_cells(center)]
-        sheet.append([center.division.parent.name, center.division.name, center.division.code, *dates, center.done])
-    for column in "DEFGHIJ":
-        for cell in sheet[column][1:]:
-            cell.number_format = "yyyy-mm-dd"
-        sheet.column_dimensions[column].width = 14
-    sheet.column_dimensions["B"].width = 18
-    buffer = BytesIO()
-    workbook.save(buffer)
+    rows = (
+        [center.division.parent.name, center.division.name, center.division.code,
+         *[row.in_place_on if row else None for row in selectors.item_cells(center)], center.done]
+        for center in centers
+    )
+    header = [_("镇/街道"), _("村/社区"), _("统计区划代码"), *(str(label) for label in ChecklistItem.labels), _("已完成项数")]
+    widths = {"B": 18, **dict.fromkeys("DEFGHIJ", 14)}
     audit.record(AuditLog.Action.EXPORT, request=request, detail="checklist export")
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="checklist-{timezone.localdate():%Y%m%d}.xlsx"'
-    return response
+    return xlsx_response([Sheet(_("七有完成情况"), header, rows, widths=widths)],
+                         f"checklist-{timezone.localdate():%Y%m%d}.xlsx")

@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from io import BytesIO
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from openpyxl import load_workbook
 
 from cases.models import Case, CaseEvent, Party, Summons, Whistle
-from pinggu_center.models import AuditLog, Level
+from pinggu_center.models import Level
 
 from .factories import CaseFactory, PartyFactory
 
 LIST = reverse("cases:case_list")
-EXPORT = reverse("cases:case_export")
 
 
 def _bulk_cases(center, count: int, **fields) -> list[Case]:
@@ -96,28 +93,6 @@ def test_case_page_query_count_does_not_grow(client_for, org, director):
     for _ in range(3):
         _whistle(case, director, [org.justice_office, org.enforcement])
     assert _count(client, url) == small
-
-
-def test_export_has_the_filtered_rows_with_masked_phones(client_for, org, director):
-    handling = CaseFactory(center=org.center, title="噪音扰民", status=Case.Status.HANDLING, path=Case.Path.DIRECT)
-    PartyFactory(case=handling, name="王五", phone="13912345678")
-    CaseFactory(center=org.center, title="宅基地边界")
-    CaseFactory(center=org.other_center, title="别村的事")
-    response = client_for(director).get(EXPORT, {"status": "handling"})
-    assert response.status_code == 200
-    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
-    assert len(rows) == 2  # the header and the one handling case
-    assert rows[1][0] == handling.number and "王五 139****5678" in rows[1][9]
-    assert AuditLog.objects.filter(action=AuditLog.Action.EXPORT, actor=director).count() == 1
-
-
-def test_export_query_count_does_not_grow(client_for, org, director):
-    client = client_for(director)
-    _bulk_cases(org.center, 10)
-    small = _count(client, EXPORT)
-    _bulk_cases(org.center, 490)
-    assert _count(client, EXPORT) == small
 
 
 def test_division_filter_drills_down_to_one_village_within_the_scope(client_for, org, town_user, other_director):

@@ -5,22 +5,28 @@
 
 Prints, per page: median and 90th-percentile server time, the query count, and the ratio to the floor
 (a bare view rendering the base template around one indexed 25-row query). scripts/bench.sh runs it on a
-throw-away PostgreSQL.
+throw-away PostgreSQL. For each page it also prints the plan's top node and the scan under it for the slowest
+query (the list's own query on list pages), so an index that stops serving a filter shows at once.
+
+Adding a page is one line in `Command._pages()`: a label, the username that views it, the URL.
 """
 
 from __future__ import annotations
 
 import statistics
 import time
+from datetime import timedelta
+from urllib.parse import quote
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from cases.models import Case, CaseEvent
-from pinggu_center.models import Center, Division, User
+from pinggu_center.models import Center, Department, Division, User
 from visits.models import Visit
 
 from ...benchmark import data as bulk_data
@@ -38,6 +44,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, generate: bool, cases: int, visits: int, households_per_village: int, runs: int,
                **options) -> None:
+        self.clients: dict[str, Client] = {}
         if generate:
             if connection.vendor != "postgresql":
                 raise CommandError("The bulk generator needs PostgreSQL (set DATABASE_URL).")
@@ -52,42 +59,68 @@ class Command(BaseCommand):
             f"{Visit.objects.count():,} visits, {Division.objects.filter(level='village').count()} villages"
         )
         with override_settings(ROOT_URLCONF="dashboards.benchmark.floor", ALLOWED_HOSTS=["testserver"], DEBUG=False):
-            rows = [self._measure(label, client, url, runs) for label, client, url in self._pages()]
+            rows = [self._measure(label, self._client(user), url, runs) for label, user, url in self._pages()]
         floor = rows[0][1]
-        self.stdout.write(f"\n{'page':<44}{'median ms':>10}{'p90 ms':>9}{'queries':>9}{'× floor':>9}")
-        for label, median, p90, queries in rows:
-            self.stdout.write(f"{label:<44}{median:>10.1f}{p90:>9.1f}{queries:>9}{median / floor:>9.2f}")
-
-    def _pages(self) -> list[tuple[str, Client, str]]:
-        district, town, director, cadre = (
-            _client(name) for name in ("district", "yukou", "xfgz_director", "xfgz_cadre")
+        self.stdout.write(
+            f"\n{'page':<46}{'median ms':>10}{'p90 ms':>9}{'queries':>9}{'× floor':>9}  plan of the slowest query"
         )
+        for label, median, p90, queries, plan in rows:
+            self.stdout.write(f"{label:<46}{median:>10.1f}{p90:>9.1f}{queries:>9}{median / floor:>9.2f}  {plan}")
+
+    def _pages(self) -> list[tuple[str, str, str]]:
+        """(label, username, URL): one line per page; the first line is the floor every page is compared with."""
         center = Center.objects.get(division__name="西凡各庄村")
         case = Case.objects.filter(division=center.division).order_by("-registered_at").first()
         town_id = center.division.parent_id
+        ledger = reverse("cases:case_list")
+        year_ago = (timezone.localdate() - timedelta(days=400)).replace(day=1)
+        month = f"registered_from={year_ago:%Y-%m-%d}&registered_to={_month_end(year_ago):%Y-%m-%d}"
+        department = Department.objects.order_by("pk").values_list("pk", flat=True).first()
         return [
-            ("floor (base template + 25 indexed rows)", district, reverse("benchmark_floor")),
-            ("case list · district", district, reverse("cases:case_list")),
-            ("case list · district · status=handling", district, reverse("cases:case_list") + "?status=handling"),
-            ("case list · town", town, reverse("cases:case_list")),
-            ("case list · village director", director, reverse("cases:case_list")),
-            ("case page", director, reverse("cases:case_detail", args=[case.pk])),
-            ("case page · similar cases panel", director, reverse("aids:case_similar", args=[case.pk])),
-            ("whistle inbox · town", town, reverse("cases:whistle_inbox")),
-            ("village workbench", director, reverse("dashboards:village_workbench")),
-            ("cadre home", cadre, reverse("dashboards:cadre_home")),
-            ("town page", town, reverse("dashboards:town_page")),
-            ("district review", district, reverse("dashboards:district_review")),
-            ("town review", district, reverse("dashboards:town_review", args=[town_id])),
-            ("village review", district, reverse("dashboards:village_review", args=[center.division_id])),
-            ("households · village", director, reverse("visits:household_list")),
-            ("visit statistics · village", director, reverse("visits:statistics")),
-            ("visit statistics · district", district, reverse("visits:statistics")),
-            ("centers · district", district, reverse("center_list")),
-            ("roster", director, reverse("center_roster", args=[center.pk])),
+            ("floor (base template + 25 indexed rows)", "district", reverse("benchmark_floor")),
+            ("case list · district", "district", ledger),
+            ("case list · district · ?status=handling", "district", ledger + "?status=handling"),
+            ("case list · district · ?level=district", "district", ledger + "?level=district"),
+            ("case list · district · ?level=town", "district", ledger + "?level=town"),
+            ("case list · district · ?closure=escalate", "district", ledger + "?closure=escalate"),
+            ("case list · district · ?closure=transfer", "district", ledger + "?closure=transfer"),
+            ("case list · district · ?source=petition", "district", ledger + "?source=petition"),
+            ("case list · district · ?overdue=yes", "district", ledger + "?overdue=yes"),
+            ("case list · district · one month, a year ago", "district", ledger + "?" + month),
+            ("case list · district · ?department=", "district", ledger + f"?department={department}"),
+            ("case list · district · last page", "district", ledger + "?page=80"),
+            ("search · district · case number", "district", ledger + "?q=" + quote(case.number)),
+            ("search · district · number prefix", "district", ledger + "?q=" + quote(case.number[:-2])),
+            ("search · district · 1 char 漏", "district", ledger + "?q=" + quote("漏")),
+            ("search · district · 2 chars 漏水", "district", ledger + "?q=" + quote("漏水")),
+            ("search · district · party 王秀兰", "district", ledger + "?q=" + quote("王秀兰")),
+            ("search · district · no match 不存在的词", "district", ledger + "?q=" + quote("不存在的词")),
+            ("search · village · 2 chars 漏水", "xfgz_director", ledger + "?q=" + quote("漏水")),
+            ("search · village · party 王秀兰", "xfgz_director", ledger + "?q=" + quote("王秀兰")),
+            ("case list · town", "yukou", ledger),
+            ("case list · village director", "xfgz_director", ledger),
+            ("case page", "xfgz_director", reverse("cases:case_detail", args=[case.pk])),
+            ("case page · similar cases panel", "xfgz_director", reverse("aids:case_similar", args=[case.pk])),
+            ("whistle inbox · town", "yukou", reverse("cases:whistle_inbox")),
+            ("village workbench", "xfgz_director", reverse("dashboards:village_workbench")),
+            ("cadre home", "xfgz_cadre", reverse("dashboards:cadre_home")),
+            ("town page", "yukou", reverse("dashboards:town_page")),
+            ("district review (with department ranking)", "district", reverse("dashboards:district_review")),
+            ("town review", "district", reverse("dashboards:town_review", args=[town_id])),
+            ("village review", "district", reverse("dashboards:village_review", args=[center.division_id])),
+            ("households · village", "xfgz_director", reverse("visits:household_list")),
+            ("visit statistics · village", "xfgz_director", reverse("visits:statistics")),
+            ("visit statistics · district", "district", reverse("visits:statistics")),
+            ("centers · district", "district", reverse("center_list")),
+            ("roster", "xfgz_director", reverse("center_roster", args=[center.pk])),
         ]
 
-    def _measure(self, label: str, client: Client, url: str, runs: int) -> tuple[str, float, float, int]:
+    def _client(self, username: str) -> Client:
+        if username not in self.clients:
+            self.clients[username] = _client(username)
+        return self.clients[username]
+
+    def _measure(self, label: str, client: Client, url: str, runs: int) -> tuple[str, float, float, int, str]:
         for _ in range(3):
             _get(client, url)
         timings = []
@@ -99,7 +132,27 @@ class Command(BaseCommand):
             _get(client, url)
         timings.sort()
         p90 = timings[min(len(timings) - 1, int(len(timings) * 0.9))]
-        return label, statistics.median(timings), p90, len(queries)
+        return label, statistics.median(timings), p90, len(queries), _plan(queries.captured_queries)
+
+
+def _plan(queries: list[dict]) -> str:
+    """The scan node at the top of the slowest SELECT's plan: which index serves the page's main query."""
+    selects = [q for q in queries if q["sql"].lstrip().upper().startswith("SELECT")]
+    if not selects or connection.vendor != "postgresql":
+        return ""
+    # A list page's own query reads 26 rows of cases (or visits, households …); prefer it over the rest.
+    lists = [q for q in selects if "LIMIT 26" in q["sql"] or "LIMIT 51" in q["sql"]]
+    slowest = max(lists or selects, key=lambda q: float(q["time"]))
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + slowest["sql"])
+        lines = [row[0] for row in cursor.fetchall()]
+    scans = [line.strip().lstrip("-> ").split("  (")[0] for line in lines if "Scan" in line]
+    top = lines[0].split("  (")[0].strip()
+    return f"{top} ← {scans[0]}" if scans and not top.startswith(scans[0]) else top
+
+
+def _month_end(day):
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
 
 
 def _client(username: str) -> Client:
