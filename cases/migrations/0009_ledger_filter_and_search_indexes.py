@@ -46,7 +46,7 @@ def _run(statements):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0007_case_counters_and_live_indexes'),
+        ('cases', '0008_caseevent_kind_note'),
         ('pinggu_center', '0004_second_factor'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
