@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pinggu_center import audit
+from pinggu_center import selectors as org_selectors
 from pinggu_center.exports import xlsx_bytes_response
 from pinggu_center.models import AuditLog, Division, Level, User
 from pinggu_center.paging import capped_page
@@ -127,6 +128,7 @@ def district_review(request: HttpRequest) -> HttpResponse:
         "table": rates.with_rates(selectors.towns(), by_town),
         "departments": selectors.department_ranking(period),
         "warnings": aids_selectors.warning_summary(request.user) if aids_selectors else None,
+        "delivery_problems": org_selectors.delivery_problem_count(),
     }
     return render(request, "dashboards/district_review.html", context)
 

@@ -1,7 +1,8 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from . import services
 from .models import (
     AuditLog,
     Center,
@@ -95,8 +96,18 @@ class AuditLogAdmin(ReadOnlyAdmin):
 
 @admin.register(Outbox)
 class OutboxAdmin(ReadOnlyAdmin):
-    list_display = ["id", "topic", "status", "attempts", "next_attempt_at", "created_at", "done_at"]
+    list_display = ["id", "topic", "status", "attempts", "next_attempt_at", "created_at", "done_at", "last_error"]
     list_filter = ["status", "topic"]
+    actions = ["retry"]
+
+    @admin.action(description=_("重新投递所选消息"))
+    def retry(self, request, queryset) -> None:
+        try:
+            count = services.retry_outbox_rows(ids=list(queryset.values_list("pk", flat=True)), actor=request.user)
+        except services.DeliveryRuleError as error:
+            self.message_user(request, str(error), level=messages.ERROR)
+        else:
+            self.message_user(request, _("已重新投递 %(count)d 条消息。") % {"count": count})
 
 
 @admin.register(Notification)

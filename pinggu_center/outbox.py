@@ -8,10 +8,13 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from . import topics
-from .models import Outbox
+from .models import Outbox, User
+from .notifications import notify_users
 
 logger = logging.getLogger(__name__)
 
@@ -92,6 +95,7 @@ def _schedule_retry(row: Outbox, error: str) -> None:
     row.last_error = error[:2000]
     if row.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
         row.status = Outbox.Status.FAILED
+        _tell_district_admins(row)
         if row.ordering_key:
             transaction.on_commit(lambda: _kick_next(row))
     else:
@@ -100,6 +104,18 @@ def _schedule_retry(row: Outbox, error: str) -> None:
     if row.status == Outbox.Status.PENDING:
         countdown = max((row.next_attempt_at - timezone.now()).total_seconds(), 0)
         transaction.on_commit(lambda: hand_to_worker(row.pk, countdown))
+
+
+def _tell_district_admins(row: Outbox) -> None:
+    """A row that failed for good needs a person: every district administrator is notified, once per failure."""
+    with translation.override(settings.LANGUAGE_CODE):
+        text = _("待投递消息 %(topic)s#%(id)s 多次投递失败，已停止重试，请到“投递异常”页面查看并重新投递。") % {
+            "topic": row.topic,
+            "id": row.pk,
+        }
+    admins = User.objects.filter(role=User.Role.DISTRICT_ADMIN, is_active=True)
+    key = f"outbox-failed:{row.pk}:{int(timezone.now().timestamp())}"
+    notify_users(admins, key=key, text=text, url=reverse("outbox_problems"))
 
 
 def _kick_next(row: Outbox) -> None:
@@ -122,9 +138,16 @@ def hand_to_worker(outbox_id: int, countdown: float) -> None:
         logger.warning("Outbox %s not handed to the broker; the sweep will retry.", outbox_id)
 
 
-def due_ids(limit: int = 500) -> list[int]:
+def stale_ids(limit: int = 500) -> list[int]:
+    """Pending rows due for longer than OUTBOX_STALE_SECONDS: their hand-over to the worker was lost.
+
+    A row handed to the broker is delivered within seconds; one still pending well after it fell due never
+    reached a worker (the broker was down, or it lost its queue, or the worker died holding it). Rows due
+    more recently are most likely waiting in the queue: re-sending them would only deliver them twice.
+    """
+    stale_before = timezone.now() - timedelta(seconds=settings.OUTBOX_STALE_SECONDS)
     return list(
-        Outbox.objects.filter(status=Outbox.Status.PENDING, next_attempt_at__lte=timezone.now())
+        Outbox.objects.filter(status=Outbox.Status.PENDING, next_attempt_at__lte=stale_before)
         .order_by("pk")
         .values_list("pk", flat=True)[:limit]
     )

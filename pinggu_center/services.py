@@ -1,4 +1,4 @@
-"""State changes of the organisation: the roster a director keeps."""
+"""State changes of the organisation: the roster a director keeps, and outbox rows put back in the queue."""
 
 from __future__ import annotations
 
@@ -6,11 +6,13 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import audit
 from .errors import RuleError
-from .models import AuditLog, Center, Member, User
+from .models import AuditLog, Center, Member, Outbox, User
+from .outbox import hand_to_worker
 
 
 class RosterRuleError(RuleError):
@@ -60,3 +62,33 @@ def retire_member(*, member_id: int, actor: User, retired_on: date) -> Member:
     member.save(update_fields=["retired_on"])
     audit.record(AuditLog.Action.CHANGE, actor=actor, obj=member, detail=f"retire member {member.name}")
     return member
+
+
+class DeliveryRuleError(RuleError):
+    """A retry of outbox rows the rules do not allow."""
+
+
+def retry_outbox_rows(*, ids: list[int], actor: User) -> int:
+    """Put failed (or long-pending) rows back in the queue with fresh attempts; delivered rows are never re-run."""
+    if actor.role != User.Role.DISTRICT_ADMIN:
+        raise DeliveryRuleError(_("只有区级管理员可以重新投递。"), code="district_admin_only")
+    with transaction.atomic():
+        rows = list(
+            Outbox.objects.select_for_update(skip_locked=True)
+            .filter(pk__in=ids, status__in=[Outbox.Status.FAILED, Outbox.Status.PENDING])
+            .order_by("pk")
+        )
+        now = timezone.now()
+        for row in rows:
+            row.status = Outbox.Status.PENDING
+            row.attempts = 0
+            row.next_attempt_at = now
+            row.save(update_fields=["status", "attempts", "next_attempt_at"])
+            transaction.on_commit(lambda pk=row.pk: hand_to_worker(pk, 0))
+        if rows:
+            audit.record(
+                AuditLog.Action.CHANGE,
+                actor=actor,
+                detail="outbox retry " + ",".join(str(row.pk) for row in rows),
+            )
+    return len(rows)

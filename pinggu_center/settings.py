@@ -233,12 +233,19 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
     "outbox-sweep": {"task": "pinggu_center.tasks.sweep_outbox", "schedule": 60.0},
     "audit-retention": {"task": "pinggu_center.tasks.prune_audit_log", "schedule": 24 * 3600.0},
+    "queue-retention": {"task": "pinggu_center.tasks.prune_queues", "schedule": 24 * 3600.0},
 }
 
 # Outbox delivery: attempts before a row is marked failed, and the first back-off in seconds.
 OUTBOX_MAX_ATTEMPTS = envint("OUTBOX_MAX_ATTEMPTS", 12)
 OUTBOX_BACKOFF_SECONDS = envint("OUTBOX_BACKOFF_SECONDS", 30)
+# The sweep re-sends only rows due for longer than this (fresher ones are most likely still in the queue).
 OUTBOX_STALE_SECONDS = envint("OUTBOX_STALE_SECONDS", 120)
+# Pending this long after being written, a row is shown to district administrators beside the failed ones.
+OUTBOX_ALERT_PENDING_MINUTES = envint("OUTBOX_ALERT_PENDING_MINUTES", 30)
+# Delivered outbox rows and read notifications are deleted nightly after these many days.
+OUTBOX_RETENTION_DAYS = envint("OUTBOX_RETENTION_DAYS", 30)
+NOTIFICATION_RETENTION_DAYS = envint("NOTIFICATION_RETENTION_DAYS", 180)
 
 # Audit rows are kept at least six months (Cybersecurity Law Art. 21); a nightly task removes older ones.
 AUDIT_RETENTION_DAYS = max(envint("AUDIT_RETENTION_DAYS", 400), 183)

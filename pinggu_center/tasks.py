@@ -7,7 +7,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from . import outbox
-from .models import AuditLog
+from .models import AuditLog, Notification, Outbox
 
 
 @shared_task(acks_late=True)
@@ -18,11 +18,24 @@ def deliver_outbox(outbox_id: int) -> str:
 
 @shared_task
 def sweep_outbox() -> int:
-    """Re-send rows left pending because the broker was down or a worker died."""
-    ids = outbox.due_ids()
+    """Re-send rows left pending because the broker was down or a worker died; only stale ones (no doubles)."""
+    ids = outbox.stale_ids()
     for outbox_id in ids:
         outbox.hand_to_worker(outbox_id, 0)
     return len(ids)
+
+
+@shared_task
+def prune_queues() -> tuple[int, int]:
+    """Delete delivered outbox rows and read notifications past their retention; pending and failed rows stay."""
+    now = timezone.now()
+    outbox_deleted, _ = Outbox.objects.filter(
+        status=Outbox.Status.DONE, done_at__lt=now - timedelta(days=settings.OUTBOX_RETENTION_DAYS)
+    ).delete()
+    notifications_deleted, _ = Notification.objects.filter(
+        read_at__lt=now - timedelta(days=settings.NOTIFICATION_RETENTION_DAYS)
+    ).delete()
+    return outbox_deleted, notifications_deleted
 
 
 @shared_task

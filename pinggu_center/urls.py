@@ -41,6 +41,8 @@ urlpatterns = [
     path("notifications/", views.notification_list, name="notification_list"),
     path("notifications/<int:notification_id>/open/", views.notification_open, name="notification_open"),
     path("notifications/read-all/", views.notification_read_all, name="notification_read_all"),
+    path("outbox/", views.outbox_problems, name="outbox_problems"),
+    path("outbox/retry/", views.outbox_retry, name="outbox_retry"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("cases/", include("cases.urls")),
     path("visits/", include("visits.urls")),

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import services
+from . import selectors, services
 from .forms import MemberForm, RetireMemberForm, form_status
 from .models import Center, Member, Notification, User
 from .scopes import visible_centers
@@ -146,3 +146,31 @@ def notification_open(request: HttpRequest, notification_id: int) -> HttpRespons
 def notification_read_all(request: HttpRequest) -> HttpResponse:
     request.user.notifications.unread().update(read_at=timezone.now())
     return redirect("notification_list")
+
+
+@login_required
+def outbox_problems(request: HttpRequest) -> HttpResponse:
+    """Outbox rows that failed for good or stayed pending too long, for the district (README: "Outbox")."""
+    if not request.user.is_district:
+        raise Http404
+    page = Paginator(selectors.delivery_problems(), 50).get_page(request.GET.get("page"))
+    can_retry = request.user.role == User.Role.DISTRICT_ADMIN
+    return render(request, "pinggu_center/outbox_problems.html", {"page": page, "can_retry": can_retry})
+
+
+@login_required
+@require_POST
+def outbox_retry(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_district:
+        raise Http404
+    if request.POST.get("all"):
+        ids = list(selectors.delivery_problems().values_list("pk", flat=True)[:1000])
+    else:
+        ids = [int(value) for value in request.POST.getlist("ids") if value.isdigit() and len(value) < 19]
+    try:
+        count = services.retry_outbox_rows(ids=ids, actor=request.user)
+    except services.DeliveryRuleError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("已重新投递 %(count)d 条消息。") % {"count": count})
+    return redirect("outbox_problems")
