@@ -6,6 +6,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext_lazy as _
 
 from .models import Member
@@ -74,3 +75,34 @@ def posted_client_token(data) -> uuid.UUID | None:
         return uuid.UUID(str(data.get(CLIENT_TOKEN_FIELD, "")))
     except ValueError:
         return None
+
+
+# A form kept on a phone without signal is sent later by the page's script (static/js/offline-store.js) with this
+# header; it is answered in JSON so the phone can drop the draft once sent or bring it back marked for correction.
+DRAFT_HEADER = "X-Offline-Draft"
+
+
+def is_draft_submission(request: HttpRequest) -> bool:
+    return request.headers.get(DRAFT_HEADER) == "1"
+
+
+def draft_saved(url: str, *, created: bool, label: str = "") -> JsonResponse:
+    """The case or visit the draft made (201), or the one its client token had already made (200)."""
+    return JsonResponse(
+        {"status": "created" if created else "exists", "url": url, "label": label}, status=201 if created else 200
+    )
+
+
+def draft_refused(errors: dict[str, list[str]], *, status: str = "invalid") -> JsonResponse:
+    """422: the phone keeps the draft, marked for correction, with the errors beside the fields they concern."""
+    return JsonResponse({"status": status, "errors": errors}, status=422)
+
+
+def form_errors(*forms: forms.Form) -> dict[str, list[str]]:
+    """Every field error keyed by the posted field name (formset forms carry their prefix), non-field as __all__."""
+    errors: dict[str, list[str]] = {}
+    for form in forms:
+        for field, messages in form.errors.items():
+            name = "__all__" if field == "__all__" else form.add_prefix(field)
+            errors.setdefault(name, []).extend(str(message) for message in messages)
+    return errors

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "deliberation",
     "legal_education",
     "dashboards",
+    "offline",
 ]
 
 MIDDLEWARE = [
@@ -98,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "pinggu_center.context_processors.navigation",
+                "offline.context_processors.offline",
             ],
         },
     },
@@ -174,6 +176,8 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(BASE_DIR / "media")))
 UPLOAD_MAX_BYTES = envint("UPLOAD_MAX_MB", 10) * 1024 * 1024
+# Work without signal: household pages cached on a cadre's phone are dropped after this many days.
+OFFLINE_HOUSEHOLD_MAX_AGE_DAYS = envint("OFFLINE_HOUSEHOLD_MAX_AGE_DAYS", 7)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

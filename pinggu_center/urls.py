@@ -24,7 +24,7 @@ urlpatterns = [
         auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),
         name="login",
     ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/",
         auth_views.PasswordChangeView.as_view(success_url="/"),
@@ -53,6 +53,15 @@ urlpatterns = [
     path("api/", include("cases.api_urls")),
     path("public/", include("cases.public_urls")),
     path("admin/", admin.site.urls),
+]
+
+# Work without signal (offline/): the service worker and the manifest live at the root, so their scope is the site.
+from offline import views as offline_views  # noqa: E402
+
+urlpatterns += [
+    path("sw.js", offline_views.service_worker, name="service_worker"),
+    path("manifest.webmanifest", offline_views.manifest, name="web_manifest"),
+    path("offline/", include("offline.urls")),
 ]
 
 # 七有 checklist (pinggu_center/checklist/).

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
@@ -35,6 +36,19 @@ def _start_page(user: User) -> str:
         except NoReverseMatch:
             continue
     return reverse("center_list")
+
+
+class LogoutView(auth_views.LogoutView):
+    """Signing out also tells the browser to forget what the site kept on the phone (drafts, cached pages).
+
+    offline.js clears them first, after warning about unsent items; the header is the backstop for a page
+    whose script did not run. A shared phone must not keep residents' data.
+    """
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = '"storage"'
+        return response
 
 
 @login_required

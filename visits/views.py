@@ -15,7 +15,14 @@ from django.views.decorators.http import require_POST
 from cases.services import CaseRuleError
 from pinggu_center import audit
 from pinggu_center.exports import xlsx_response
-from pinggu_center.forms import form_status, posted_client_token
+from pinggu_center.forms import (
+    draft_refused,
+    draft_saved,
+    form_errors,
+    form_status,
+    is_draft_submission,
+    posted_client_token,
+)
 from pinggu_center.models import AuditLog
 from pinggu_center.paging import capped_page
 
@@ -25,7 +32,7 @@ from .filters import HouseholdFilter, ProblemFilter
 from .forecast import ALPHA, HORIZON_WEEKS
 from .forms import AssessmentForm, HouseholdForm, ImportForm, TurnIntoCaseForm, VisitForm
 from .imports import ImportFileError, parse_households
-from .models import Household
+from .models import Household, Visit
 
 IMPORT_SESSION_KEY = "visits_household_import"
 
@@ -142,35 +149,58 @@ def visit_create(request: HttpRequest) -> HttpResponse:
             request, "visits/visit_search.html", {"progress": progress, "keyword": keyword, "matches": matches}
         )
     household = selectors.get_household_for_user(request.user, int(household_id))
-    if request.method == "POST" and (token := posted_client_token(request.POST)) is not None:
-        try:
-            existing = services.visit_for_client_token(token, actor=request.user)
-        except services.VisitRuleError as error:
-            messages.error(request, str(error))
-            return redirect("visits:visit_create")
-        if existing is not None:  # sent before (a lost response, a draft sent twice): show what was saved
-            messages.info(request, _("该走访已经保存过，没有重复保存。"))
-            return redirect(existing.get_absolute_url())
+    if request.method == "POST" and (sent_before := _visit_sent_before(request)) is not None:
+        return sent_before
     cadres = selectors.visiting_members().filter(center__division=household.division, retired_on__isnull=True)
     initial = {"cadres": [progress["member"]] if progress else [], "visited_on": timezone.localdate()}
     form = VisitForm(request.POST or None, cadres=cadres, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        token = data.pop("client_token")
-        try:
-            visit, created = services.record_visit_once(
-                household=household, actor=request.user, data=data, client_token=token
-            )
-        except services.VisitRuleError as error:
-            messages.error(request, str(error))
-            return redirect("visits:visit_create")
-        if created:
-            messages.success(request, _("已保存走访记录。"))
-        else:
-            messages.info(request, _("该走访已经保存过，没有重复保存。"))
-        return redirect(visit.get_absolute_url())
+    if request.method == "POST":
+        if form.is_valid():
+            return _record_visit(request, household, form)
+        if is_draft_submission(request):
+            return draft_refused(form_errors(form))
     context = {"form": form, "household": household, "progress": progress}
     return render(request, "visits/visit_form.html", context, status=form_status(form))
+
+
+def _visit_sent_before(request: HttpRequest) -> HttpResponse | None:
+    """A form whose client token already saved a visit (a lost response, a draft sent twice) shows that visit."""
+    token = posted_client_token(request.POST)
+    if token is None:
+        return None
+    try:
+        existing = services.visit_for_client_token(token, actor=request.user)
+    except services.VisitRuleError as error:
+        return _visit_refused(request, str(error))
+    return None if existing is None else _visit_saved(request, existing, created=False)
+
+
+def _record_visit(request: HttpRequest, household: Household, form: VisitForm) -> HttpResponse:
+    data = dict(form.cleaned_data)
+    token = data.pop("client_token")
+    try:
+        visit, created = services.record_visit_once(household=household, actor=request.user, data=data,
+                                                    client_token=token)
+    except services.VisitRuleError as error:
+        return _visit_refused(request, str(error))
+    return _visit_saved(request, visit, created=created)
+
+
+def _visit_saved(request: HttpRequest, visit: Visit, *, created: bool) -> HttpResponse:
+    if is_draft_submission(request):
+        return draft_saved(visit.get_absolute_url(), created=created, label=str(visit.household))
+    if created:
+        messages.success(request, _("已保存走访记录。"))
+    else:
+        messages.info(request, _("该走访已经保存过，没有重复保存。"))
+    return redirect(visit.get_absolute_url())
+
+
+def _visit_refused(request: HttpRequest, message: str) -> HttpResponse:
+    if is_draft_submission(request):
+        return draft_refused({"__all__": [message]})
+    messages.error(request, message)
+    return redirect("visits:visit_create")
 
 
 @login_required

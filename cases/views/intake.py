@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from pinggu_center.forms import posted_client_token
+from pinggu_center.forms import draft_refused, draft_saved, form_errors, is_draft_submission, posted_client_token
 from pinggu_center.models import Center, User
 
 from .. import selectors, services
@@ -57,22 +57,23 @@ def case_create(request: HttpRequest) -> HttpResponse:
     duplicates: list[Case] = []
     status = 200
     if post is not None:
-        token = posted_client_token(post)
-        if token is not None:  # sent before: show what the first submission made, before any duplicate check
-            try:
-                existing = services.case_for_client_token(token, actor=request.user)
-            except services.CaseRuleError as error:
-                messages.error(request, str(error))
-                return redirect(request.get_full_path())
-            if existing is not None:
-                return _already_registered(request, existing)
+        if (sent_before := _sent_before(request)) is not None:
+            return sent_before
         if form.is_valid() and formset.is_valid():
             phones = [f.cleaned_data.get("phone", "") for f in formset.forms if f.cleaned_data]
             duplicates = list(selectors.likely_duplicates(phones=phones, category=form.cleaned_data["category"]))
             if not duplicates or form.cleaned_data["confirm_not_duplicate"]:
                 return _register(request, center, form, formset)
+            if is_draft_submission(request):
+                numbers = "、".join(case.number for case in duplicates)
+                message = _("发现可能重复的事项：%s。请核对，确认不是重复事项后再提交。") % numbers
+                return draft_refused({"__all__": [message]}, status="duplicate")
             form.show_duplicate_confirmation()
         else:
+            if is_draft_submission(request):
+                errors = form_errors(form, *formset.forms)
+                errors.setdefault("__all__", []).extend(str(error) for error in formset.non_form_errors())
+                return draft_refused(errors)
             status = 400
     context = {"form": form, "formset": formset, "party_helper": party_helper(), "grid": grid,
                "duplicates": duplicates, "center": center,
@@ -81,18 +82,41 @@ def case_create(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/case_create.html", context, status=status)
 
 
+def _sent_before(request: HttpRequest) -> HttpResponse | None:
+    """A form whose client token already made a case (a lost response, a draft sent twice) shows that case,
+    before any validation or duplicate check."""
+    token = posted_client_token(request.POST)
+    if token is None:
+        return None
+    try:
+        existing = services.case_for_client_token(token, actor=request.user)
+    except services.CaseRuleError as error:
+        return _refused(request, str(error))
+    return None if existing is None else _already_registered(request, existing)
+
+
 def _register(request: HttpRequest, center: Center, form: IntakeForm, formset: PartyFormSet) -> HttpResponse:
     try:
         case, created = services.register_case_once(center=center, intake=_intake(form, formset), actor=request.user)
     except services.CaseRuleError as error:
-        messages.error(request, str(error))
-        return redirect(request.get_full_path())
+        return _refused(request, str(error))
     if not created:
         return _already_registered(request, case)
+    if is_draft_submission(request):
+        return draft_saved(case.get_absolute_url(), created=True, label=case.number)
     messages.success(request, _("已登记受理，事项编号 %s。") % case.number)
     return redirect(case.get_absolute_url())
 
 
 def _already_registered(request: HttpRequest, case: Case) -> HttpResponse:
+    if is_draft_submission(request):
+        return draft_saved(case.get_absolute_url(), created=False, label=case.number)
     messages.info(request, _("该事项已经登记过，事项编号 %s，没有重复登记。") % case.number)
     return redirect(case.get_absolute_url())
+
+
+def _refused(request: HttpRequest, message: str) -> HttpResponse:
+    if is_draft_submission(request):
+        return draft_refused({"__all__": [message]})
+    messages.error(request, message)
+    return redirect(request.get_full_path())
