@@ -156,8 +156,9 @@ def test_a_draft_whose_response_was_lost_makes_one_case(live_server, phone_page,
             return
         route.continue_()
 
-    page.route("**/cases/new/", drop_first_answer)
-    with page.expect_event("requestfailed", lambda request: request.method == "POST", timeout=SEND_TIMEOUT_MS):
+    # On the context, so that a send by the service worker (Background Sync) is routed too.
+    page.context.route("**/cases/new/", drop_first_answer)
+    with page.context.expect_event("requestfailed", lambda request: request.method == "POST", timeout=SEND_TIMEOUT_MS):
         page.context.set_offline(False)
     assert Case.objects.count() == 1 and _count(page) == "1"  # made, but the phone does not know it
 
@@ -257,3 +258,17 @@ def test_sign_out_clears_the_phone_and_the_next_cadre_sees_only_their_village(li
     _ready(page)
     assert "本机没有这一户的资料" in page.locator("[data-household-label]").inner_text()
     assert _count(page) == "0"
+
+
+def test_household_pages_kept_on_the_phone_expire(live_server, phone_page, field, settings):
+    settings.OFFLINE_HOUSEHOLD_MAX_AGE_DAYS = 0  # anything kept is already too old
+    page, url = phone_page, base_url(live_server)
+    _online_once(page, live_server, "bsdl_cadre")
+    page.context.set_offline(True)
+    page.goto(f"{url}/visits/households/")
+    assert page.get_by_test_id("offline-unavailable").is_visible()
+    assert field["households"][0].head_name not in page.content()
+    page.goto(f"{url}/cases/new/")  # the forms do not expire
+    _ready(page)
+    assert page.get_by_test_id("intake-form").is_visible()
+    assert field["households"][0].head_name not in page.evaluate(CACHED_TEXT)["text"]
