@@ -68,7 +68,7 @@ def _sign_in(page, live_server, username: str) -> None:
 
 def _ready(page) -> None:
     """The page's offline script has run: pages cached, drafts sent where possible, the count drawn."""
-    page.wait_for_selector("html[data-offline-ready='1']", state="attached")
+    page.wait_for_selector("html[data-offline-ready='1']", state="attached", timeout=SEND_TIMEOUT_MS)
 
 
 def _online_once(page, live_server, username: str) -> None:
@@ -272,3 +272,27 @@ def test_household_pages_kept_on_the_phone_expire(live_server, phone_page, field
     _ready(page)
     assert page.get_by_test_id("intake-form").is_visible()
     assert field["households"][0].head_name not in page.evaluate(CACHED_TEXT)["text"]
+
+
+def test_a_form_posted_while_the_server_cannot_be_reached_is_kept(live_server, phone_page, field):
+    page, url = phone_page, base_url(live_server)
+    _online_once(page, live_server, "bsdl_cadre")
+    # The phone has signal but the server does not answer: the service worker keeps what was posted.
+    page.context.route("**/cases/new/", lambda route: route.abort() if route.request.method == "POST" else route.continue_())
+    for title in ("第一件", "第二件"):
+        page.goto(f"{url}/cases/new/")
+        _ready(page)
+        _fill_case(page, field["category"], photo=False)
+        page.fill("#id_title", title)
+        _submit_kept(page)
+        assert page.url.endswith("/offline/drafts/?saved=1")
+        assert "已保存在本机，联网后自动提交" in page.get_by_test_id("offline-flash").inner_text()
+    assert _count(page) == "2" and not Case.objects.exists()
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_test_id("draft").filter(has_text="第一件").locator("[data-action=discard]").click()
+    page.wait_for_function(f"() => {COUNT} === '1'")
+    page.context.unroute("**/cases/new/")
+    page.get_by_test_id("draft").filter(has_text="第二件").locator("[data-action=send]").click()
+    page.wait_for_function(f"() => {COUNT} === '0'", timeout=SEND_TIMEOUT_MS)
+    assert list(Case.objects.values_list("title", flat=True)) == ["第二件"]
