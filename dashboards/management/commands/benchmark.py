@@ -13,6 +13,7 @@ Adding a page is one line in `Command._pages()`: a label, the username that view
 
 from __future__ import annotations
 
+import resource
 import statistics
 import time
 from datetime import timedelta
@@ -24,12 +25,16 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 
+from cases import tasks as case_tasks
 from cases.models import Case, CaseEvent
 from pinggu_center.models import Center, Department, Division, User
 from visits.models import Visit
 
 from ...benchmark import data as bulk_data
+from ...models import ExportJob
+from ...tasks import build_export
 
 
 class Command(BaseCommand):
@@ -41,9 +46,11 @@ class Command(BaseCommand):
         parser.add_argument("--visits", type=int, default=2_000_000)
         parser.add_argument("--households-per-village", type=int, default=100)
         parser.add_argument("--runs", type=int, default=15, help="Timed requests per page (after 3 warm-ups).")
+        parser.add_argument("--no-export", dest="export", action="store_false", help="Skip timing the export.")
+        parser.add_argument("--sweep", type=int, default=10_000, help="Overdue cases the timed sweep escalates (0: skip).")
 
     def handle(self, *args, generate: bool, cases: int, visits: int, households_per_village: int, runs: int,
-               **options) -> None:
+               export: bool, sweep: int, **options) -> None:
         self.clients: dict[str, Client] = {}
         if generate:
             if connection.vendor != "postgresql":
@@ -66,6 +73,56 @@ class Command(BaseCommand):
         )
         for label, median, p90, queries, plan in rows:
             self.stdout.write(f"{label:<46}{median:>10.1f}{p90:>9.1f}{queries:>9}{median / floor:>9.2f}  {plan}")
+        if export:
+            self._export()
+        if sweep:
+            self._sweep(sweep)
+
+    def _export(self) -> None:
+        """The ledger's export of the last half year (100,000 rows at a million cases), as the worker builds it."""
+        since = timezone.localdate() - timedelta(days=182)
+        user = User.objects.get(username="district")
+        job = ExportJob.objects.create(user=user, kind="ledger", params={
+            "kind": "ledger", "start": since.isoformat(), "end": timezone.localdate().isoformat(), "division": None,
+            "query": f"registered_from={since:%Y-%m-%d}"})
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        started = time.monotonic()
+        assert build_export(job.pk) == "done"
+        seconds = time.monotonic() - started
+        growth = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss) / 1024
+        job.refresh_from_db()
+        with job.file.open("rb") as handle:
+            rows = sum(1 for _ in load_workbook(handle, read_only=True).active.iter_rows()) - 2
+        size = job.file.size / 2**20
+        job.file.delete(save=False)
+        self.stdout.write(
+            f"\nExport of the ledger (district, registered in the last 182 days): {rows:,} rows in {seconds:.1f} s "
+            f"= {rows / seconds:,.0f} rows/s; peak memory grew {growth:.0f} MiB; file {size:.1f} MiB"
+        )
+
+    def _sweep(self, how_many: int) -> None:
+        """Make `how_many` recent cases overdue and time the sweep's batches in one process, as one worker runs them."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE cases_case SET status = 'handling', closure = '', outcome = '', closed_at = NULL, "
+                "level = 'village', holder_id = division_id, resolution_due = now() - interval '1 hour' "
+                "WHERE id IN (SELECT id FROM cases_case WHERE level = 'village' ORDER BY registered_at DESC LIMIT %s)",
+                [how_many],
+            )
+        before = CaseEvent.objects.filter(kind=CaseEvent.Kind.ESCALATED).count()
+        started = time.monotonic()
+        found = case_tasks.overdue_case_ids(timezone.now())
+        escalated = 0
+        for level, ids in found.items():
+            for start in range(0, len(ids), case_tasks.SWEEP_BATCH):
+                escalated += case_tasks.escalate_overdue_cases(ids[start : start + case_tasks.SWEEP_BATCH], level)
+        seconds = time.monotonic() - started
+        events = CaseEvent.objects.filter(kind=CaseEvent.Kind.ESCALATED).count() - before
+        self.stdout.write(
+            f"Overdue sweep: {escalated:,} cases escalated through escalate_case in {seconds:.1f} s "
+            f"= {escalated / seconds:,.0f} a second on one process ({events:,} ESCALATED events, "
+            f"{sum(len(ids) for ids in found.values()):,} found overdue)"
+        )
 
     def _pages(self) -> list[tuple[str, str, str]]:
         """(label, username, URL): one line per page; the first line is the floor every page is compared with."""
