@@ -558,7 +558,7 @@ class CaseTally(models.Model):
 
     The summary pages read these rows instead of counting cases. `dimension` is "" for every case by
     registration day, "<name>:<value>" for the cases of one category, source, path … by registration month,
-    "@closed" by the day a case was closed and "@follow_up" by the day of a follow-up.
+    "@closed" by the month a case was closed and "@follow_up" by the month of a follow-up.
     """
 
     rollup = models.CharField(max_length=1)  # "v": division is a village; "t": division is a town (all its villages)

@@ -2,7 +2,7 @@
 
 Each case *contributes* to a few counter rows: the rows of its village (and of its town) for the day and
 the month it was registered, once for all cases ("") and once per dimension value ("category:3",
-"path:direct" …), plus a row for the day it was closed ("@closed"). `track(case)` compares what the case
+"path:direct" …), plus a row for the month it was closed ("@closed"). `track(case)` compares what the case
 contributes now with what it contributed when it was locked (`lock_case`) and adds the difference to the
 rows, in one statement, inside the service's transaction: the counters move with the CaseEvent or not at
 all. Follow-ups are counted as they happen ("@follow_up"). `rebuild()` recomputes every row from the cases
@@ -66,9 +66,9 @@ DIMENSIONS: dict[str, str] = {
     "status": "status",
 }
 ALL = ""  # the dimension of every case, kept per day and per month
-CLOSED_ON = "@closed"  # closed cases by the day they were closed (metric `closed`)
-FOLLOWED_UP_ON = "@follow_up"  # follow-ups by the day they were made (metrics `followed_up`, `satisfied`)
-DAILY = {ALL, CLOSED_ON, FOLLOWED_UP_ON}
+CLOSED_ON = "@closed"  # closed cases by the month they were closed (metric `closed`)
+FOLLOWED_UP_ON = "@follow_up"  # follow-ups by the month they were made (metrics `followed_up`, `satisfied`)
+DAILY = {ALL}  # the review pages take any range of days; everything else is read by month
 
 Key = tuple[str, str, int, str, date]  # rollup, dimension, division id, grain, period
 Row = dict[Key, tuple[int, list[int]]]  # key → (town id, metric values)
@@ -197,7 +197,7 @@ def _village_queries() -> list[QuerySet]:
             )
     closed = Case.objects.filter(status=CLOSED, closed_at__isnull=False).order_by()
     follow_ups = FollowUp.objects.order_by()
-    for grain in ("d", "m"):
+    for grain in ("m",):
         queries.append(
             closed.annotate(t_rollup=Value("v", output_field=CharField()),
                             t_dimension=Value(CLOSED_ON, output_field=CharField()),
@@ -237,6 +237,8 @@ def rebuild(log: Callable[[str], None] | None = None) -> int:
             cursor.execute(f"INSERT INTO {table} ({columns}) {sql}", params)
             if log is not None:
                 log(f"    counters, statement {number}: {cursor.rowcount:,} rows in {time.monotonic() - started:.1f} s")
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ANALYZE {table}")  # fresh rows: without statistics the next step walks an index
         sums = ", ".join(f"SUM({name})" for name in FIELDS)
         cursor.execute(
             f"INSERT INTO {table} ({columns}) SELECT 't', dimension, town_id, grain, period, town_id, {sums} "
