@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+import time_machine
 from django.test import Client
 
 from pinggu_center.models import Center, Department, Division, User
 
+from .clock import FROZEN_NOW
 from .factories import (
     PASSWORD,
     CenterFactory,
@@ -139,6 +141,16 @@ def _reference_data(request) -> None:
         migration = import_module(f"{label}.migrations.{module}")
         adder = migration.add_roles if label == "pinggu_center" else migration.add_categories
         adder(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _fixed_clock(request):
+    """Start every in-process test at FROZEN_NOW (tests/clock.py); browser and worker tests keep the real clock."""
+    if {"e2e", "integration"} & {marker.name for marker in request.node.iter_markers()}:
+        yield None
+        return
+    with time_machine.travel(FROZEN_NOW, tick=True) as traveller:
+        yield traveller
 
 
 @pytest.fixture(autouse=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from urllib.error import HTTPError
 
 import pytest
 import time_machine
@@ -65,7 +66,7 @@ def test_a_non_2xx_answer_raises(hotline_case, director, settings):
     event = services.choose_path(case_id=hotline_case.pk, actor=director, path="direct").events.last()
     with Receiver(fail_first=1) as receiver:
         settings.HOTLINE_CALLBACK_URL = receiver.url
-        with pytest.raises(Exception, match="500"):
+        with pytest.raises(HTTPError, match="500"):
             deliver_hotline_callback({"event_id": event.pk})
 
 

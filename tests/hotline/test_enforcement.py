@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from urllib.error import HTTPError
 
 import pytest
 from django.test import Client
@@ -57,7 +58,7 @@ def test_the_transfer_is_posted_signed(transfer, settings):
 def test_a_failing_platform_raises_so_the_outbox_retries(transfer, settings):
     with Receiver(fail_first=1) as receiver:
         settings.ENFORCEMENT_ENDPOINT_URL = receiver.url
-        with pytest.raises(Exception, match="500"):
+        with pytest.raises(HTTPError, match="500"):
             deliver_enforcement_transfer({"transfer_id": transfer.pk})
 
 

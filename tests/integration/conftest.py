@@ -143,6 +143,14 @@ class WorkerProcess:
     def log_text(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace") if self.log_path.exists() else ""
 
+    def task_result(self, task_id: str) -> str | None:
+        """What the worker logged that task ``task_id`` returned (its repr), or None while it has not finished.
+
+        Results are not stored (CELERY_TASK_IGNORE_RESULT), but the worker logs each success at INFO level.
+        """
+        match = re.search(rf"\[{re.escape(task_id)}\] succeeded in [0-9.]+s: (.*)$", self.log_text(), re.MULTILINE)
+        return match.group(1) if match else None
+
     def start(self, timeout: float = WORKER_START_TIMEOUT) -> None:
         """Launch the worker and wait until it answers a control ping."""
         from pinggu_center.celery import app

@@ -58,8 +58,10 @@ def test_outbox_row_survives_redis_outage_and_is_delivered_once(org, cadre, dire
         celery_worker.start()  # a supervisor restarts a worker that lost its broker
     sweep_outbox.delay()
     wait_until(lambda: Outbox.objects.get(pk=row.pk).status == Outbox.Status.DONE, timeout=30, message="delivery")
-    # Running the routing again, directly or through the task, changes nothing.
-    deliver_outbox.delay(row.pk)
+    # Running the routing again, directly or through the task, changes nothing: wait for the worker's answer.
+    again = deliver_outbox.delay(row.pk)
+    result = wait_until(lambda: celery_worker.task_result(again.id), timeout=20, message="the second delivery")
+    assert result == "'already-done'"
     assert services.route_escalation(case_id=case.pk, level=Level.TOWN) is False
     assert CaseEvent.objects.filter(case_id=case.pk, kind=CaseEvent.Kind.ESCALATED).count() == 1
     assert CaseEvent.objects.filter(case_id=case.pk, kind=CaseEvent.Kind.ROUTED).count() == 1

@@ -9,13 +9,14 @@ from django.urls import reverse
 
 from legal_education.models import ActivityKind
 from legal_education.selectors import coverage_by_town, liaisons_by_town
+from tests.clock import FROZEN_NOW
 from tests.factories import CenterFactory, VillageFactory
 
 from .factories import LegalActivityFactory, LegalLiaisonFactory, build_villages
 
 pytestmark = pytest.mark.django_db
 
-THIS_YEAR = date.today().year
+THIS_YEAR = FROZEN_NOW.year  # the tests run at FROZEN_NOW (tests/conftest.py)
 
 
 def test_coverage_counts_micro_lectures_of_the_year_only(org, district_admin):
