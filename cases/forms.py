@@ -17,7 +17,7 @@ from pinggu_center.validators import validate_id_number, validate_phone_or_landl
 
 from .models import Agreement, Case, Category, FollowUp, Party, Transfer
 from .permissions import can_choose_joint_path
-from .uploads import sniff_upload
+from .uploads import check_attachment
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -56,9 +56,7 @@ class MultipleFileField(forms.FileField):
         if self.required and not files:
             raise forms.ValidationError(self.error_messages["required"], code="required")
         cleaned = [super(MultipleFileField, self).clean(item, initial) for item in files]
-        for upload in cleaned:
-            sniff_upload(upload)  # raises a Chinese ValidationError for size or type
-        return cleaned
+        return [check_attachment(upload) for upload in cleaned]  # size and type checked, photos re-encoded
 
 
 class IntakeForm(forms.Form):

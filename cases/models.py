@@ -5,6 +5,7 @@ The timeline (`CaseEvent`) is append-only; cases are never deleted. State change
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.conf import settings
@@ -16,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pinggu_center.models import Center, Department, Division, Level, User
 from pinggu_center.scopes import division_filter
+from pinggu_center.uploads import CONTENT_TYPES
 from pinggu_center.validators import mask_id_number, mask_phone
 
 
@@ -241,9 +243,12 @@ class Party(models.Model):
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:
-    # Files are served only through a scoped view; the stored name carries no personal data.
-    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    return f"cases/{instance.case_id}/{timezone.now():%Y%m%d%H%M%S%f}.{extension}"
+    """A random name whose extension is the kind detected from the file's bytes, never the one the client sent.
+
+    Files are served only through a scoped view; the stored name carries no personal data.
+    """
+    kind = next((kind for kind, content_type in CONTENT_TYPES.items() if content_type == instance.content_type), "bin")
+    return f"cases/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{kind}"
 
 
 class Attachment(models.Model):

@@ -3,7 +3,6 @@ from __future__ import annotations
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -127,9 +126,4 @@ class DocumentForm(forms.ModelForm):
         self.helper = _helper(_("上传"))
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
-        try:
-            validate_upload(upload, kinds=EVIDENCE_KINDS)
-        except ValidationError as error:
-            raise forms.ValidationError(error.messages) from None
-        return upload
+        return validate_upload(self.cleaned_data["file"], kinds=EVIDENCE_KINDS)  # the checked, re-encoded file

@@ -3,7 +3,6 @@ from __future__ import annotations
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from pinggu_center.models import Member
@@ -21,11 +20,7 @@ def _helper(label: str) -> FormHelper:
 
 
 def _checked(upload, kinds):
-    try:
-        validate_upload(upload, kinds=kinds)
-    except ValidationError as error:
-        raise forms.ValidationError(error.messages) from None
-    return upload
+    return validate_upload(upload, kinds=kinds)  # the checked file, a photo re-encoded
 
 
 class CenterChoiceMixin:

@@ -8,10 +8,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from pinggu_center.uploads import IMAGE_KINDS
 from pinggu_center.validators import validate_phone_or_landline
 
 from ..models import Category
-from ..uploads import sniff_upload
+from ..uploads import check_attachment
 from . import guards
 
 MAX_PHOTOS = 3
@@ -33,10 +34,10 @@ class PhotoField(forms.FileField):
         if len(files) > MAX_PHOTOS:
             raise ValidationError(_("最多上传 %(count)d 张照片。") % {"count": MAX_PHOTOS})
         cleaned = [super(PhotoField, self).clean(item, initial) for item in files]
-        for upload in cleaned:
-            if not sniff_upload(upload).startswith("image/"):
-                raise ValidationError(_("只能上传 JPG、PNG 或 WebP 照片。"))
-        return cleaned
+        checked = [check_attachment(upload) for upload in cleaned]  # size and type checked, photos re-encoded
+        if any(upload.kind not in IMAGE_KINDS for upload in checked):
+            raise ValidationError(_("只能上传 JPG、PNG 或 WebP 照片。"))
+        return checked
 
 
 class ChallengeMixin(forms.Form):

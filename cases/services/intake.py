@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -19,7 +19,7 @@ from pinggu_center.models import AuditLog, Center, Department, Level, User
 from .. import tally
 from ..models import Attachment, Case, CaseEvent, CaseSequence, Category, Party, Transfer
 from ..permissions import can_attach, can_reveal, require
-from ..uploads import sniff_upload
+from ..uploads import staged_attachments
 from .base import CaseRuleError, in_site_language, lock_case, record_event, resolution_due, response_due
 from .closures import open_transfer
 
@@ -62,10 +62,19 @@ class Intake:
     client_token: uuid.UUID | None = None
 
 
+def register_case(*, center: Center, intake: Intake, actor: User | None) -> Case:
+    """Register a case at its village's center; a matter for another body or for enforcement leaves at once.
+
+    Its files are checked and written before the transaction opens and deleted if it fails, so no lock waits on a
+    disk and a refused or rolled-back registration keeps no file (call it outside any transaction of your own).
+    """
+    with staged_attachments(intake.attachments) as attachments:
+        return _register_case(center=center, intake=intake, actor=actor, attachments=attachments)
+
+
 @in_site_language
 @transaction.atomic
-def register_case(*, center: Center, intake: Intake, actor: User | None) -> Case:
-    """Register a case at its village's center; a matter for another body or for enforcement leaves at once."""
+def _register_case(*, center: Center, intake: Intake, actor: User | None, attachments: list[Attachment]) -> Case:
     if not intake.parties:
         raise CaseRuleError(_("至少需要一名当事人。"), code="no_party")
     if (intake.accepted_elsewhere or intake.reserved_by_law) and intake.transfer_to is None:
@@ -104,7 +113,7 @@ def register_case(*, center: Center, intake: Intake, actor: User | None) -> Case
     case.save()
     tally.track(case)
     Party.objects.bulk_create([Party(case=case, **vars(party)) for party in intake.parties])
-    add_attachments(case, intake.attachments, actor=actor)
+    add_attachments(case, attachments, actor=actor)
     record_event(case, CaseEvent.Kind.REGISTERED, actor=actor, note=_("来源：%s") % case.get_source_display())
     _send_on_if_not_ours(case, intake, actor)
     return case
@@ -177,31 +186,26 @@ def next_case_number(center: Center, now: datetime) -> str:
     raise CaseRuleError(_("事项编号生成失败，请重试。"), code="number_unavailable")
 
 
-def add_attachments(case: Case, files: Iterable[UploadedFile], *, actor: User | None) -> list[Attachment]:
-    attachments = []
-    for upload in files:
-        content_type = sniff_upload(upload)
-        attachments.append(
-            Attachment.objects.create(
-                case=case,
-                file=upload,
-                original_name=upload.name[:200],
-                content_type=content_type,
-                size=upload.size,
-                uploaded_by=actor,
-            )
-        )
-    return attachments
+def add_attachments(case: Case, attachments: list[Attachment], *, actor: User | None) -> list[Attachment]:
+    """Record files already stored (staged_attachments) as the case's attachments."""
+    for attachment in attachments:
+        attachment.case, attachment.uploaded_by = case, actor
+    return Attachment.objects.bulk_create(attachments)
+
+
+def attach_files(*, case_id: int, actor: User, files: Sequence[UploadedFile],
+                 version: int | None = None) -> list[Attachment]:
+    """Add photos or documents to a case already registered; the files are written before the case is locked."""
+    with staged_attachments(files) as attachments:
+        return _attach_files(case_id=case_id, actor=actor, attachments=attachments, version=version)
 
 
 @in_site_language
 @transaction.atomic
-def attach_files(*, case_id: int, actor: User, files: Sequence[UploadedFile],
-                 version: int | None = None) -> list[Attachment]:
-    """Add photos or documents to a case already registered."""
+def _attach_files(*, case_id: int, actor: User, attachments: list[Attachment], version: int | None) -> list[Attachment]:
     case = lock_case(case_id, version=version)
     require(can_attach(case, actor))
-    attachments = add_attachments(case, files, actor=actor)
+    add_attachments(case, attachments, actor=actor)
     record_event(case, CaseEvent.Kind.ATTACHMENT, actor=actor, note=", ".join(a.original_name for a in attachments))
     return attachments
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Division
@@ -21,12 +20,7 @@ class ChecklistItemForm(forms.Form):
         self.helper.add_input(Submit("submit", _("保存")))
 
     def clean_evidence(self):
-        upload = self.cleaned_data["evidence"]
-        try:
-            validate_upload(upload, kinds=EVIDENCE_KINDS)
-        except ValidationError as error:
-            raise forms.ValidationError(error.messages) from None
-        return upload
+        return validate_upload(self.cleaned_data["evidence"], kinds=EVIDENCE_KINDS)  # the checked, re-encoded file
 
 
 class ChecklistFilterForm(forms.Form):

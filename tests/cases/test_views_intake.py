@@ -7,11 +7,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from cases.models import Attachment, Case, CaseEvent, Category, Party, Transfer
+from tests.images import PNG
 
 from .factories import CaseFactory, PartyFactory, intake_post, valid_id_number
 
 URL = reverse("cases:case_create")
-PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
 
 
 @pytest.fixture

@@ -14,8 +14,6 @@ from pinggu_center.models import AuditLog, Level
 
 from .factories import CaseFactory, PartyFactory
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
-
 
 @pytest.fixture
 def case(org, director) -> Case:

@@ -10,8 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from legal_education.models import ActivityKind, LegalActivity, LegalLiaison, LegalTeam
 from pinggu_center.models import Center, Division, Level
 from tests.factories import CenterFactory
+from tests.images import PNG
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\n%%EOF\n"
 
 

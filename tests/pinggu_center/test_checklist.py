@@ -12,12 +12,11 @@ from openpyxl import load_workbook
 
 from pinggu_center.checklist.selectors import checklist_by_town
 from pinggu_center.models import AuditLog, CenterChecklistItem, ChecklistItem
+from tests.images import JPG, WEBP
 from tests.legal_education.factories import PDF, PNG, build_villages, pdf, png
 
 pytestmark = pytest.mark.django_db
 
-WEBP = b"RIFF\x24\x00\x00\x00WEBPVP8 " + b"\x00" * 32
-JPG = b"\xff\xd8\xff\xe0" + b"\x00" * 32
 
 
 def _item(center, item=ChecklistItem.SIGN, on=date(2026, 3, 1)) -> CenterChecklistItem:

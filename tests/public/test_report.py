@@ -7,12 +7,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from cases.models import Case
+from tests.images import PNG
 
 from .helpers import challenge_from, report
 
 pytestmark = pytest.mark.django_db
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 def test_the_form_needs_no_login(org):
