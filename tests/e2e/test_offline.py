@@ -11,6 +11,7 @@ from django.utils import timezone
 from cases.models import Attachment, Case, Category, Party
 from pinggu_center.models import Role
 from tests.factories import PASSWORD, CenterFactory, MemberFactory, TownFactory, UserFactory, VillageFactory
+from tests.images import PNG
 from tests.visits.factories import HouseholdFactory
 from visits.models import Visit
 
@@ -18,7 +19,6 @@ from .helpers import base_url
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde" + b"\0" * 32
 SEND_TIMEOUT_MS = 30_000
 
 COUNT = "document.querySelector('[data-testid=offline-count]').dataset.count"
