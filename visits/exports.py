@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pinggu_center.exports import Sheet, table
+from pinggu_center.validators import mask_phone
 
 from .models import Tag
 
@@ -16,7 +17,7 @@ HOUSEHOLD_COLUMNS = [
     (gettext_lazy("村/社区"), lambda h: h.division.name),
     (gettext_lazy("户主"), lambda h: h.head_name),
     (gettext_lazy("住址"), lambda h: h.address),
-    (gettext_lazy("电话"), lambda h: h.phone),
+    (gettext_lazy("电话"), lambda h: mask_phone(h.phone)),  # masked, as in every other export
     (gettext_lazy("人口"), lambda h: h.members_count),
     (gettext_lazy("标签"), lambda h: "、".join(str(TAG_LABELS.get(tag, tag)) for tag in h.tags)),
 ]

@@ -269,3 +269,14 @@ def test_household_edit_corrects_details_and_refuses_a_clash(org, director, othe
     assert Household.objects.get(pk=household.pk).head_name == "王大"
     assert client.post(url, {**data, "phone": "12"}).status_code == 400
     assert client_for(other_director).get(url).status_code == 404
+
+
+def test_household_export_masks_phones(org, director, client_for):
+    from openpyxl import load_workbook
+
+    HouseholdFactory(division=org.village, head_name="赵大", phone="13912345678")
+    response = client_for(director).get(reverse("visits:household_list"), {"export": "xlsx"})
+    assert response.status_code == 200
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    cells = [cell for row in load_workbook(io.BytesIO(content)).active.values for cell in row]
+    assert "139****5678" in cells and "13912345678" not in cells
