@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from pinggu_center.exports import list_export
 from pinggu_center.forms import form_status
@@ -112,8 +112,9 @@ def topic_vote(request: HttpRequest, topic_id: int) -> HttpResponse:
     return render(request, "deliberation/topic_vote.html", context, status=form_status(form))
 
 
+@require_safe
 def resolution_notice(request: HttpRequest, token: str) -> HttpResponse:
-    """The public notice (公示) of a resolution: meeting facts only, no personal data, no login."""
+    """The public notice (公示) of a resolution: meeting facts only, no personal data, no login; read-only (GET)."""
     resolution = selectors.public_resolution(token)
     response = render(request, "deliberation/resolution_notice.html", {"resolution": resolution})
     response["X-Robots-Tag"] = "noindex"

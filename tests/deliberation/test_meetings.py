@@ -145,6 +145,16 @@ def test_public_notice_needs_no_login_and_shows_no_people(org, director, client)
     assert client.get(reverse("deliberation:resolution_notice", args=["guess"])).status_code == 404
 
 
+@pytest.mark.parametrize("method", ["post", "put", "delete", "patch"])
+def test_public_notice_only_answers_reads(org, director, client, method):
+    resolution = record_vote(topic_id=TopicFactory(meeting=MeetingFactory(center=org.center)).pk, actor=director,
+                             **VOTE)
+    url = reverse("deliberation:resolution_notice", args=[resolution.public_token])
+    response = getattr(client, method)(url)
+    assert response.status_code == 405 and response["Allow"] == "GET, HEAD"
+    assert client.head(url).status_code == 200
+
+
 def test_another_villages_meeting_is_a_404(org, other_director, client_for):
     meeting = MeetingFactory(center=org.center)
     topic = TopicFactory(meeting=meeting)
