@@ -8,7 +8,8 @@ from importlib import import_module
 from importlib.util import find_spec
 
 from django.apps import apps
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 
@@ -19,8 +20,17 @@ class Command(BaseCommand):
         parser.add_argument(
             "--scale", type=int, default=1, help="Multiply the activity (cases, visits) for benchmarks; default 1."
         )
+        parser.add_argument(
+            "--force", action="store_true", help="Run even under production settings (demo logins share one password)."
+        )
 
-    def handle(self, *args, scale: int, **options) -> None:
+    def handle(self, *args, scale: int, force: bool = False, **options) -> None:
+        if settings.PRODUCTION and not force:
+            raise CommandError(
+                "seed_demo refuses to run under production settings (DEBUG is off): it would add demo people, cases "
+                "and logins whose password is public. Use it on a development database, or pass --force if this "
+                "database really is a demo."
+            )
         for config in apps.get_app_configs():
             module_name = f"{config.name}.demo"
             if find_spec(config.name) is None or find_spec(module_name) is None:
