@@ -13,6 +13,7 @@ Adding a page is one line in `Command._pages()`: a label, the username that view
 
 from __future__ import annotations
 
+import re
 import resource
 import statistics
 import time
@@ -197,8 +198,8 @@ def _plan(queries: list[dict]) -> str:
     selects = [q for q in queries if q["sql"].lstrip().upper().startswith("SELECT")]
     if not selects or connection.vendor != "postgresql":
         return ""
-    # A list page's own query reads 26 rows of cases (or visits, households …); prefer it over the rest.
-    lists = [q for q in selects if "LIMIT 26" in q["sql"] or "LIMIT 51" in q["sql"]]
+    # A list page's own query reads one ordered page of rows (LIMIT 25 or 50 …); prefer it over the rest.
+    lists = [q for q in selects if "ORDER BY" in q["sql"] and re.search(r"LIMIT (25|50|20|15)\b", q["sql"])]
     slowest = max(lists or selects, key=lambda q: float(q["time"]))
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN " + slowest["sql"])
