@@ -312,7 +312,10 @@ class CaseEvent(models.Model):
     to_status = models.CharField(max_length=16, blank=True)
     from_level = models.CharField(max_length=16, blank=True)
     to_level = models.CharField(max_length=16, blank=True)
+    # Only what a person wrote (a reason, a summary, a comment); the facts of the event live in `data`.
     note = models.TextField(_("说明"), blank=True)
+    # The event's facts (codes, dates, names), rendered into a sentence when read: cases.timeline.describe.
+    data = models.JSONField(_("事实"), default=dict, blank=True, db_default=models.Value({}, models.JSONField()))
     automatic = models.BooleanField(_("系统自动"), default=False)
 
     class Meta:
@@ -335,6 +338,12 @@ class CaseEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise PermissionError("Case events are append-only.")
+
+    def describe(self) -> str:
+        """The timeline line in the active language (cases.timeline)."""
+        from .timeline import describe
+
+        return describe(self)
 
 
 class Whistle(models.Model):

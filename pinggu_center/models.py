@@ -16,6 +16,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import topics
@@ -299,7 +300,11 @@ class Notification(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("接收人"), on_delete=models.CASCADE, related_name="notifications"
     )
     key = models.CharField(_("去重键"), max_length=120)
-    text = models.CharField(_("内容"), max_length=300)
+    # The untranslated source string and its params, rendered in the reader's language (render()); `text` is
+    # for a message that is already final, and for notifications written before messages were stored.
+    message = models.CharField(_("消息"), max_length=200, blank=True)
+    params = models.JSONField(_("参数"), default=dict, blank=True)
+    text = models.CharField(_("内容"), max_length=300, blank=True)
     url = models.CharField(_("链接"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("时间"), default=timezone.now)
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
@@ -314,7 +319,16 @@ class Notification(models.Model):
         indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
 
     def __str__(self) -> str:
-        return self.text
+        return self.render()
+
+    def render(self) -> str:
+        """The message in the active language."""
+        if not self.message:
+            return self.text
+        try:
+            return gettext(self.message) % self.params
+        except (KeyError, TypeError, ValueError):
+            return self.message  # a source string changed shape since: show it untranslated rather than fail
 
 
 class Outbox(models.Model):

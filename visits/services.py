@@ -11,6 +11,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from cases.models import Case, Category
 from cases.services import Intake, PartyData, register_case
@@ -173,17 +174,13 @@ def _notify_shortfalls(week_start: date) -> None:
         )
     week_end = week_start + timedelta(days=6)
     for village, names in by_village.items():
-        text = _("%(start)s 至 %(end)s 走访未达标：%(names)s") % {
-            "start": week_start,
-            "end": week_end,
-            "names": "、".join(names),
-        }
         notify_division(
             village,
             url=reverse("visits:assessment"),
-            roles=["village_director"],
+            roles=[User.Role.VILLAGE_DIRECTOR],
             key=f"quota:{village.pk}:{week_start.isoformat()}",
-            text=text,
+            message=gettext_noop("%(start)s 至 %(end)s 走访未达标：%(names)s"),
+            params={"start": week_start, "end": week_end, "names": "、".join(names)},
         )
 
 

@@ -17,7 +17,7 @@ from django.views.decorators.csrf import csrf_exempt
 from ..models import Case, CaseEvent, Category, Party, Transfer
 from ..services import CaseRuleError, HotlineOrder, Intake, PartyData, record_transfer_feedback, register_case
 from . import signing
-from .messages import redact
+from .messages import site_note
 from .schema import MAX_BODY_BYTES, Order, parse_body, request_hash, validate_order
 
 
@@ -128,7 +128,7 @@ def order_detail(request: HttpRequest, order_no: str) -> HttpResponse:
         "closure": case.closure or None,
         "outcome": case.outcome or None,
         "events": [
-            {"at": event.at.isoformat(), "kind": event.kind, "level": event.level, "note": redact(event.note)}
+            {"at": event.at.isoformat(), "kind": event.kind, "level": event.level, "note": site_note(event)}
             for event in events
         ],
     })

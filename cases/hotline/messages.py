@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 
 from ..models import Case, CaseEvent, FollowUp
 
@@ -16,6 +17,12 @@ PERSONAL_NUMBER = re.compile(r"(?<![0-9])(?:1[3-9][0-9]{9}|[0-9]{17}[0-9Xx]|0[0-
 def redact(text: str) -> str:
     """Free text with phone and ID numbers masked: notes go to outside systems, personal numbers do not."""
     return PERSONAL_NUMBER.sub(lambda m: m.group(0)[:3] + "****" + m.group(0)[-2:], text)
+
+
+def site_note(event: CaseEvent) -> str:
+    """The event's timeline line as the hotline reads it: in the site's language, personal numbers masked."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return redact(event.describe())
 
 
 def hotline_message(case: Case, event: CaseEvent) -> dict[str, Any]:
@@ -36,6 +43,6 @@ def hotline_message(case: Case, event: CaseEvent) -> dict[str, Any]:
         "status": case.status,
         "level": case.level,
         "kind": event.kind,
-        "note": redact(event.note),
+        "note": site_note(event),
         "satisfaction": satisfaction,
     }

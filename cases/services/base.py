@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 from django.conf import settings
 from django.utils import timezone, translation
@@ -32,7 +32,12 @@ R = TypeVar("R")
 
 
 def in_site_language(service: Callable[P, R]) -> Callable[P, R]:
-    """Timeline notes and notifications are stored once for every reader, so they are written in the site's language."""
+    """Run a service in the site's language, for one that stores a finished sentence every reader sees.
+
+    The case services no longer need it: their events and notifications store facts and source strings that
+    are rendered in each reader's language (cases.timeline, Notification.render), and their refusals speak
+    the actor's language.
+    """
 
     @functools.wraps(service)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
@@ -72,11 +77,16 @@ def record_event(
     *,
     actor: User | None,
     note: str = "",
+    data: dict[str, Any] | None = None,
     from_status: str = "",
     from_level: str = "",
     automatic: bool = False,
 ) -> CaseEvent:
-    """Append one timeline line; a hotline case also queues its progress callback in the same transaction."""
+    """Append one timeline line; a hotline case also queues its progress callback in the same transaction.
+
+    `data` holds the event's facts (codes, dates, names) that cases.timeline renders into a sentence in the
+    reader's language; `note` is only for text a person wrote (a reason, a summary, a comment), kept as written.
+    """
     event = CaseEvent.objects.create(
         case=case,
         kind=kind,
@@ -87,6 +97,7 @@ def record_event(
         from_level=from_level,
         to_level=case.level if from_level else "",
         note=note,
+        data=data or {},
         automatic=automatic,
     )
     if case.hotline_order_no and kind in HOTLINE_KINDS and settings.HOTLINE_CALLBACK_URL:

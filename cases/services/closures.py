@@ -6,14 +6,15 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from pinggu_center import topics
 from pinggu_center.models import Department, Division, Level, Outbox, User
 from pinggu_center.notifications import notify_division, notify_users
 
-from .. import tally
+from .. import tally, timeline
 from ..models import Case, CaseEvent, FollowUp, Transfer
 from ..permissions import (
     can_archive,
@@ -26,7 +27,7 @@ from ..permissions import (
     require,
 )
 from ..workdays import add_working_days
-from .base import CaseRuleError, in_site_language, lock_case, record_event, resolution_due, response_due, save_case
+from .base import CaseRuleError, lock_case, record_event, resolution_due, response_due, save_case
 
 # Who is notified of what a level's holder must do.
 HOLDER_ROLES = {
@@ -36,7 +37,6 @@ HOLDER_ROLES = {
 }
 
 
-@in_site_language
 @transaction.atomic
 def archive_case(*, case_id: int, actor: User, outcome: str, summary: str, version: int | None = None) -> Case:
     """总结归档: close the case here with its outcome and a written summary."""
@@ -50,12 +50,11 @@ def archive_case(*, case_id: int, actor: User, outcome: str, summary: str, versi
     case.status, case.closure, case.outcome = Case.Status.CLOSED, Case.Closure.ARCHIVE, outcome
     case.summary, case.closed_at = summary.strip(), timezone.now()
     save_case(case, ["status", "closure", "outcome", "summary", "closed_at"])
-    record_event(case, CaseEvent.Kind.ARCHIVED, actor=actor, note=f"{case.get_outcome_display()}：{case.summary}",
+    record_event(case, CaseEvent.Kind.ARCHIVED, actor=actor, note=case.summary, data={"outcome": outcome},
                  from_status=from_status)
     return case
 
 
-@in_site_language
 @transaction.atomic
 def escalate_case(*, case_id: int, from_level: str, actor: User | None, reason: str, automatic: bool = False,
                   version: int | None = None) -> Case:
@@ -75,13 +74,13 @@ def escalate_case(*, case_id: int, from_level: str, actor: User | None, reason: 
     case.level, case.status, case.closure = next_level, Case.Status.REGISTERED, Case.Closure.ESCALATE
     case.escalated_at = case.escalated_at or timezone.now()
     save_case(case, ["level", "status", "closure", "escalated_at"])
-    record_event(case, CaseEvent.Kind.ESCALATED, actor=actor, note=reason.strip(), from_status=from_status,
-                 from_level=previous_level, automatic=automatic)
+    # The overdue sweep's reason is the system's, rendered in the reader's language; a person's is kept as written.
+    record_event(case, CaseEvent.Kind.ESCALATED, actor=actor, from_status=from_status, from_level=previous_level,
+                 automatic=automatic, **({"data": {"reason": "overdue"}} if automatic else {"note": reason.strip()}))
     Outbox.enqueue(topics.ROUTE_ESCALATION, case_id=case.pk, level=next_level)
     return case
 
 
-@in_site_language
 @transaction.atomic
 def route_escalation(*, case_id: int, level: str) -> bool:
     """Hand an escalated case to the body at its new level, set its deadlines, notify its users; once only."""
@@ -95,10 +94,10 @@ def route_escalation(*, case_id: int, level: str) -> bool:
     case.response_due, case.resolution_due = response_due(now), None
     case.resolution_due = resolution_due(case, now)
     save_case(case, ["holder", "level_since", "responded_at", "path", "legal_method", "response_due", "resolution_due"])
-    record_event(case, CaseEvent.Kind.ROUTED, actor=None, note=_("由%s接收办理") % holder.name, automatic=True)
+    record_event(case, CaseEvent.Kind.ROUTED, actor=None, data={"holder": holder.name}, automatic=True)
     notify_division(
         holder, roles=HOLDER_ROLES[level], key=f"routed:{case.pk}:{level}", url=case.get_absolute_url(),
-        text=_("提级上报事项待办：%(number)s %(title)s") % {"number": case.number, "title": case.title},
+        message=gettext_noop("提级上报事项待办：%(number)s %(title)s"), params={"number": case.number, "title": case.title},
     )
     return True
 
@@ -109,9 +108,16 @@ def _holder_at(village: Division, level: str) -> Division:
     return village.parent.parent
 
 
-def open_transfer(case: Case, *, actor: User | None, target: str, department: Department | None, reason: str,
-                  feedback_due: datetime | None = None) -> Transfer:
-    """Record a transfer on a locked case (used by transfer_case and by intake)."""
+def open_transfer(case: Case, *, actor: User | None, target: str, department: Department | None, reason: str = "",
+                  reason_code: str = "", feedback_due: datetime | None = None) -> Transfer:
+    """Record a transfer on a locked case (used by transfer_case and by intake).
+
+    `reason` is a person's; `reason_code` names one of the system's reasons (cases.timeline.SYSTEM_REASONS),
+    which the timeline renders in the reader's language and the transfer keeps in the site's.
+    """
+    if reason_code:
+        with translation.override(settings.LANGUAGE_CODE):
+            reason = timeline.reason(reason_code)
     if target != Transfer.Target.ENFORCEMENT and department is None:
         raise CaseRuleError(_("请选择接收部门或法院。"), code="transfer_receiver_required")
     if not reason.strip():
@@ -122,18 +128,19 @@ def open_transfer(case: Case, *, actor: User | None, target: str, department: De
     from_status = case.status
     case.status, case.closure = Case.Status.TRANSFERRED, Case.Closure.TRANSFER
     save_case(case, ["status", "closure"])
-    receiver = department.name if department else transfer.get_target_display()
-    record_event(case, CaseEvent.Kind.TRANSFERRED, actor=actor, note=f"{receiver}：{reason}", from_status=from_status)
+    facts = {"target": target, "department": department.name if department else "", "reason": reason_code}
+    record_event(case, CaseEvent.Kind.TRANSFERRED, actor=actor, note="" if reason_code else reason.strip(),
+                 data=facts, from_status=from_status)
     if department is not None:
         notify_users(User.objects.filter(department=department, is_active=True), key=f"transfer:{transfer.pk}",
-                     text=_("移交事项待反馈：%(number)s %(title)s") % {"number": case.number, "title": case.title},
+                     message=gettext_noop("移交事项待反馈：%(number)s %(title)s"),
+                     params={"number": case.number, "title": case.title},
                      url=case.get_absolute_url())
     if target == Transfer.Target.ENFORCEMENT:
         Outbox.enqueue(topics.ENFORCEMENT_TRANSFER, transfer_id=transfer.pk)
     return transfer
 
 
-@in_site_language
 @transaction.atomic
 def transfer_case(*, case_id: int, actor: User, target: str, department: Department | None, reason: str,
                   feedback_due: datetime | None = None, version: int | None = None) -> Transfer:
@@ -146,7 +153,6 @@ def transfer_case(*, case_id: int, actor: User, target: str, department: Departm
                          feedback_due=feedback_due)
 
 
-@in_site_language
 @transaction.atomic
 def record_transfer_feedback(*, transfer_id: int, actor: User | None, feedback: str, reference: str = "",
                              version: int | None = None) -> Transfer:
@@ -172,7 +178,6 @@ def record_transfer_feedback(*, transfer_id: int, actor: User | None, feedback: 
     return transfer
 
 
-@in_site_language
 @transaction.atomic
 def record_follow_up(*, case_id: int, actor: User, performance: str, risk: str, satisfaction: str, note: str,
                      reopen: bool = False, version: int | None = None) -> FollowUp:
@@ -183,21 +188,19 @@ def record_follow_up(*, case_id: int, actor: User, performance: str, risk: str, 
         raise CaseRuleError(_("只有当事人不满意时才能重新办理。"), code="reopen_needs_unsatisfied")
     follow_up = FollowUp.objects.create(case=case, by=actor, performance=performance, risk=risk,
                                         satisfaction=satisfaction, note=note, reopened=reopen)
-    record_event(case, CaseEvent.Kind.FOLLOW_UP, actor=actor, note=f"{follow_up.get_satisfaction_display()}。{note}")
+    record_event(case, CaseEvent.Kind.FOLLOW_UP, actor=actor, note=note, data={"satisfaction": satisfaction})
     tally.count_follow_up(case, follow_up)
     case.satisfaction = satisfaction
     if reopen:
         case.status, case.closure, case.outcome, case.closed_at = Case.Status.HANDLING, "", "", None
         case.resolution_due = add_working_days(timezone.now(), settings.CASE_RESOLUTION_WORKING_DAYS[case.level])
         save_case(case, ["status", "closure", "outcome", "closed_at", "resolution_due", "satisfaction"])
-        record_event(case, CaseEvent.Kind.REOPENED, actor=actor, note=_("回访不满意，重新办理。"),
-                     from_status=Case.Status.CLOSED)
+        record_event(case, CaseEvent.Kind.REOPENED, actor=actor, from_status=Case.Status.CLOSED)
     else:
         save_case(case, ["satisfaction"])
     return follow_up
 
 
-@in_site_language
 @transaction.atomic
 def extend_deadline(*, case_id: int, actor: User, new_due: datetime, consent: str,
                     version: int | None = None) -> Case:
@@ -211,13 +214,11 @@ def extend_deadline(*, case_id: int, actor: User, new_due: datetime, consent: st
     case.resolution_due, case.extension_consent = new_due, consent.strip()
     case.reminded_for_due = None
     save_case(case, ["resolution_due", "extension_consent", "reminded_for_due"])
-    record_event(case, CaseEvent.Kind.EXTENDED, actor=actor,
-                 note=_("延至 %(due)s；%(consent)s") % {"due": timezone.localtime(new_due).strftime("%Y-%m-%d"),
-                                                      "consent": consent.strip()})
+    record_event(case, CaseEvent.Kind.EXTENDED, actor=actor, note=consent.strip(),
+                 data={"due": timezone.localtime(new_due).strftime("%Y-%m-%d")})
     return case
 
 
-@in_site_language
 @transaction.atomic
 def add_review_comment(*, case_id: int, actor: User, note: str, version: int | None = None) -> None:
     """A district reviewer's comment, kept on the case's timeline."""
@@ -228,7 +229,6 @@ def add_review_comment(*, case_id: int, actor: User, note: str, version: int | N
     record_event(case, CaseEvent.Kind.REVIEWED, actor=actor, note=note.strip())
 
 
-@in_site_language
 @transaction.atomic
 def add_case_note(*, case_id: int, actor: User, note: str) -> None:
     """A note from work done about the case elsewhere (e.g. a risk warning handled), kept on its timeline."""
@@ -250,8 +250,9 @@ def remind_deadline(*, case_id: int) -> bool:
     case.reminded_for_due = case.resolution_due
     case.save(update_fields=["reminded_for_due"])
     due = timezone.localtime(case.resolution_due).strftime("%Y-%m-%d %H:%M")
-    record_event(case, CaseEvent.Kind.REMINDED, actor=None, automatic=True, note=_("办结期限：%s") % due)
+    record_event(case, CaseEvent.Kind.REMINDED, actor=None, automatic=True, data={"due": due})
     notify_division(case.holder, roles=HOLDER_ROLES[case.level], key=f"due:{case.pk}:{due}",
-                    text=_("事项临近期限：%(number)s，%(due)s 前办结") % {"number": case.number, "due": due},
+                    message=gettext_noop("事项临近期限：%(number)s，%(due)s 前办结"),
+                    params={"number": case.number, "due": due},
                     url=case.get_absolute_url())
     return True

@@ -20,7 +20,7 @@ from .. import tally
 from ..models import Attachment, Case, CaseEvent, CaseSequence, Category, Party, Transfer
 from ..permissions import can_attach, can_reveal, require
 from ..uploads import staged_attachments
-from .base import CaseRuleError, in_site_language, lock_case, record_event, resolution_due, response_due
+from .base import CaseRuleError, lock_case, record_event, resolution_due, response_due
 from .closures import open_transfer
 
 
@@ -72,7 +72,6 @@ def register_case(*, center: Center, intake: Intake, actor: User | None) -> Case
         return _register_case(center=center, intake=intake, actor=actor, attachments=attachments)
 
 
-@in_site_language
 @transaction.atomic
 def _register_case(*, center: Center, intake: Intake, actor: User | None, attachments: list[Attachment]) -> Case:
     if not intake.parties:
@@ -114,7 +113,7 @@ def _register_case(*, center: Center, intake: Intake, actor: User | None, attach
     tally.track(case)
     Party.objects.bulk_create([Party(case=case, **vars(party)) for party in intake.parties])
     add_attachments(case, attachments, actor=actor)
-    record_event(case, CaseEvent.Kind.REGISTERED, actor=actor, note=_("来源：%s") % case.get_source_display())
+    record_event(case, CaseEvent.Kind.REGISTERED, actor=actor, data={"source": case.source})
     _send_on_if_not_ours(case, intake, actor)
     return case
 
@@ -151,17 +150,12 @@ def _send_on_if_not_ours(case: Case, intake: Intake, actor: User | None) -> None
     if intake.kind == Case.Kind.ENFORCEMENT:
         department = intake.transfer_to or town_enforcement_body(case)
         open_transfer(
-            case, actor=actor, target=Transfer.Target.ENFORCEMENT, department=department,
-            reason=_("执法类事项，按“三协同”机制移交综合执法。"),
+            case, actor=actor, target=Transfer.Target.ENFORCEMENT, department=department, reason_code="enforcement",
         )
     elif intake.accepted_elsewhere or intake.reserved_by_law:
         target = Transfer.Target.COURT if intake.transfer_to.kind == Department.Kind.COURT else Transfer.Target.DEPARTMENT
-        reason = (
-            _("法院、公安或其他机关已受理，人民调解不予受理，依法移交。")
-            if intake.accepted_elsewhere
-            else _("法律规定由其他机关处理，依法移交。")
-        )
-        open_transfer(case, actor=actor, target=target, department=intake.transfer_to, reason=reason)
+        reason_code = "accepted_elsewhere" if intake.accepted_elsewhere else "reserved_by_law"
+        open_transfer(case, actor=actor, target=target, department=intake.transfer_to, reason_code=reason_code)
 
 
 def town_enforcement_body(case: Case) -> Department | None:
@@ -200,7 +194,6 @@ def attach_files(*, case_id: int, actor: User, files: Sequence[UploadedFile],
         return _attach_files(case_id=case_id, actor=actor, attachments=attachments, version=version)
 
 
-@in_site_language
 @transaction.atomic
 def _attach_files(*, case_id: int, actor: User, attachments: list[Attachment], version: int | None) -> list[Attachment]:
     case = lock_case(case_id, version=version)

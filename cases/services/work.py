@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from pinggu_center.models import Department, Level, User
 from pinggu_center.notifications import notify_users
@@ -26,10 +27,9 @@ from ..permissions import (
     require,
 )
 from ..workdays import add_working_days
-from .base import CaseRuleError, in_site_language, lock_case, mark_responded, record_event, resolution_due, save_case
+from .base import CaseRuleError, lock_case, mark_responded, record_event, resolution_due, save_case
 
 
-@in_site_language
 @transaction.atomic
 def choose_path(
     *, case_id: int, actor: User, path: str, legal_method: str = "", legal_basis: str = "", version: int | None = None
@@ -50,12 +50,11 @@ def choose_path(
         case.resolution_due = resolution_due(case, case.level_since)
         fields.append("resolution_due")
     save_case(case, fields)
-    note = case.get_path_display() + (f"（{case.get_legal_method_display()}）" if legal_method else "")
-    record_event(case, CaseEvent.Kind.PATH_CHOSEN, actor=actor, note=note, from_status=from_status)
+    record_event(case, CaseEvent.Kind.PATH_CHOSEN, actor=actor, data={"path": path, "legal_method": legal_method},
+                 from_status=from_status)
     return case
 
 
-@in_site_language
 @transaction.atomic
 def record_session(*, case_id: int, actor: User, held_at: datetime, place: str, mediators: str,
                    parties_present: str, record: str, outcome: str, version: int | None = None) -> Session:
@@ -73,7 +72,6 @@ def record_session(*, case_id: int, actor: User, held_at: datetime, place: str, 
     return session
 
 
-@in_site_language
 @transaction.atomic
 def blow_whistle(*, case_id: int, actor: User, matter: str, departments: Sequence[Department],
                  report_in_due: datetime | None = None, version: int | None = None) -> Whistle:
@@ -92,15 +90,14 @@ def blow_whistle(*, case_id: int, actor: User, matter: str, departments: Sequenc
     whistle = Whistle.objects.create(case=case, matter=matter, report_in_due=due, blown_by=actor)
     Summons.objects.bulk_create([Summons(whistle=whistle, department=d) for d in departments])
     save_case(case, [])
-    record_event(case, CaseEvent.Kind.WHISTLE, actor=actor, note=_("吹哨：%s") % "、".join(d.name for d in departments))
+    record_event(case, CaseEvent.Kind.WHISTLE, actor=actor, data={"departments": [d.name for d in departments]})
     staff = User.objects.filter(department__in=departments, is_active=True)
     url = case.get_absolute_url()
-    notify_users(staff, key=f"whistle:{whistle.pk}", text=_("吹哨报到：%(number)s %(title)s") % {
-        "number": case.number, "title": case.title}, url=url)
+    notify_users(staff, key=f"whistle:{whistle.pk}", message=gettext_noop("吹哨报到：%(number)s %(title)s"),
+                 params={"number": case.number, "title": case.title}, url=url)
     return whistle
 
 
-@in_site_language
 @transaction.atomic
 def report_in(*, summons_id: int, actor: User, note: str, attended: bool, version: int | None = None) -> Summons:
     """A summoned department reports in (报到); once only."""
@@ -111,12 +108,11 @@ def report_in(*, summons_id: int, actor: User, note: str, attended: bool, versio
     summons.report_note, summons.attended = note, attended
     summons.save(update_fields=["reported_at", "reported_by", "report_note", "attended"])
     save_case(case, [])
-    late = _("（逾期）") if summons.is_late else ""
-    record_event(case, CaseEvent.Kind.REPORTED_IN, actor=actor, note=f"{summons.department.name}{late}：{note}")
+    record_event(case, CaseEvent.Kind.REPORTED_IN, actor=actor, note=note,
+                 data={"department": summons.department.name, "late": summons.is_late})
     return summons
 
 
-@in_site_language
 @transaction.atomic
 def rate_department(*, summons_id: int, actor: User, rating: int, comment: str,
                     version: int | None = None) -> Summons:
@@ -129,12 +125,11 @@ def rate_department(*, summons_id: int, actor: User, rating: int, comment: str,
     summons.rating, summons.rating_comment, summons.rated_at = rating, comment, timezone.now()
     summons.save(update_fields=["rating", "rating_comment", "rated_at"])
     save_case(case, [])
-    record_event(case, CaseEvent.Kind.RATED, actor=actor, note=_("%(department)s：%(rating)d 分。%(comment)s") % {
-                     "department": summons.department.name, "rating": rating, "comment": comment})
+    record_event(case, CaseEvent.Kind.RATED, actor=actor, note=comment,
+                 data={"department": summons.department.name, "rating": rating})
     return summons
 
 
-@in_site_language
 @transaction.atomic
 def save_agreement(*, case_id: int, actor: User, version: int | None = None, **fields) -> Agreement:
     """Record the signed 调解协议书 of a people's mediation."""
@@ -144,11 +139,11 @@ def save_agreement(*, case_id: int, actor: User, version: int | None = None, **f
         raise CaseRuleError(_("调解协议书须经各方当事人签名、盖章或按指印，调解员签名并加盖调解委员会印章。"), code="agreement_unsigned")
     agreement = Agreement.objects.create(case=case, created_by=actor, **fields)
     save_case(case, [])
-    record_event(case, CaseEvent.Kind.AGREEMENT, actor=actor, note=_("履行期限：%s") % agreement.performance_due)
+    record_event(case, CaseEvent.Kind.AGREEMENT, actor=actor,
+                 data={"performance_due": agreement.performance_due.isoformat()})
     return agreement
 
 
-@in_site_language
 @transaction.atomic
 def record_confirmation(*, case_id: int, actor: User, applied_on: date, court: Department, result: str,
                         version: int | None = None) -> Agreement:
@@ -167,5 +162,5 @@ def record_confirmation(*, case_id: int, actor: User, applied_on: date, court: D
     agreement.save(update_fields=["confirmation_applied_on", "confirmation_court", "confirmation_result"])
     save_case(case, [])
     record_event(case, CaseEvent.Kind.CONFIRMATION, actor=actor,
-                 note=f"{court.name}：{agreement.get_confirmation_result_display()}")
+                 data={"court": court.name, "result": agreement.confirmation_result})
     return agreement

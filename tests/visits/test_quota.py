@@ -80,7 +80,7 @@ def test_record_week_writes_once_and_notifies_the_villages_director(org, directo
     results = {r.member_id: (r.households_visited, r.quota, r.met) for r in WeeklyQuotaResult.objects.all()}
     assert results == {short.pk: (2, 5, False), full.pk: (5, 5, True), late.pk: (2, 3, False)}
     note = Notification.objects.get(recipient=director)
-    assert "王短（2/5）" in note.text
+    assert "王短（2/5）" in note.render()
     assert not Notification.objects.filter(recipient=other_director).exists()
     record_week_quota(week_start=MONDAY)
     assert WeeklyQuotaResult.objects.count() == 3
