@@ -19,7 +19,7 @@ class CaseEventInline(admin.TabularInline):
     model = CaseEvent
     extra = 0
     can_delete = False
-    readonly_fields = ["at", "kind", "actor", "level", "from_status", "to_status", "note", "automatic"]
+    readonly_fields = ["at", "kind", "actor", "level", "from_status", "to_status", "note", "data", "automatic"]
     fields = readonly_fields
 
     def has_add_permission(self, request, obj=None) -> bool:

@@ -4,7 +4,7 @@ A `CaseEvent` stores its kind and its facts (`data`: codes, dates, names — nev
 only text a person wrote (a reason, a summary, a comment). `describe(event)` turns them into the line the
 timeline shows, as pretix renders `log_action` entries: a wording fix reaches every old event, and an
 English reader reads English. Events written before the facts were stored keep their note as it was
-(migration 0008 converted the ones whose sentence it could read back into facts).
+(migration 0011 converted the ones whose sentence it could read back into facts).
 
 With the site's language active, a new event reads exactly as the sentence that used to be stored.
 """

@@ -1,6 +1,6 @@
 """Events stored as data (a kind and its facts) read as a sentence in the reader's language.
 
-Events written before the facts were stored are converted by migration 0009; converted and new events
+Events written before the facts were stored are converted by migration 0011; converted and new events
 store the same thing and read the same, in Chinese and in English. Notifications likewise.
 """
 
@@ -23,7 +23,7 @@ from .helpers import register
 
 pytestmark = pytest.mark.django_db
 
-event_migration = importlib.import_module("cases.migrations.0009_event_notes_to_facts")
+event_migration = importlib.import_module("cases.migrations.0011_event_notes_to_facts")
 notification_migration = importlib.import_module("pinggu_center.migrations.0006_notification_texts_to_messages")
 
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0007_case_counters_and_live_indexes'),
+        ('cases', '0009_ledger_filter_and_search_indexes'),
     ]
 
     operations = [

@@ -1,6 +1,6 @@
 """Read the facts back out of the sentences earlier timeline events stored, so they too render in the reader's language.
 
-Until migration 0008 a service wrote each event as one sentence in the site's language (Simplified
+Until migration 0010 a service wrote each event as one sentence in the site's language (Simplified
 Chinese), e.g. "已化解：双方和解" or "由峪口地区接收办理". Each sentence was built from a fixed pattern per
 kind; this migration matches those patterns (frozen here, as they were) and stores the facts in `data`,
 keeping in `note` only what a person wrote. A note that matches no pattern is left as it is and keeps
@@ -162,7 +162,7 @@ def convert(apps, schema_editor) -> None:
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("cases", "0008_event_facts"),
+        ("cases", "0010_event_facts"),
     ]
 
     operations = [
