@@ -240,7 +240,6 @@ def add_case_note(*, case_id: int, actor: User, note: str) -> None:
     record_event(case, CaseEvent.Kind.NOTE, actor=actor, note=note.strip())
 
 
-@in_site_language
 @transaction.atomic
 def remind_deadline(*, case_id: int) -> bool:
     """Remind the holder once per deadline that it is near; True when a reminder was sent."""
