@@ -9,8 +9,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from . import topics
 from .models import Outbox, User
@@ -108,14 +108,11 @@ def _schedule_retry(row: Outbox, error: str) -> None:
 
 def _tell_district_admins(row: Outbox) -> None:
     """A row that failed for good needs a person: every district administrator is notified, once per failure."""
-    with translation.override(settings.LANGUAGE_CODE):
-        text = _("待投递消息 %(topic)s#%(id)s 多次投递失败，已停止重试，请到“投递异常”页面查看并重新投递。") % {
-            "topic": row.topic,
-            "id": row.pk,
-        }
     admins = User.objects.filter(role=User.Role.DISTRICT_ADMIN, is_active=True)
     key = f"outbox-failed:{row.pk}:{int(timezone.now().timestamp())}"
-    notify_users(admins, key=key, text=text, url=reverse("outbox_problems"))
+    notify_users(admins, key=key, url=reverse("outbox_problems"),
+                 message=gettext_noop("待投递消息 %(topic)s#%(id)s 多次投递失败，已停止重试，请到“投递异常”页面查看并重新投递。"),
+                 params={"topic": row.topic, "id": row.pk})
 
 
 def _kick_next(row: Outbox) -> None:

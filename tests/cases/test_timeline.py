@@ -24,7 +24,7 @@ from .helpers import register
 pytestmark = pytest.mark.django_db
 
 event_migration = importlib.import_module("cases.migrations.0011_event_notes_to_facts")
-notification_migration = importlib.import_module("pinggu_center.migrations.0006_notification_texts_to_messages")
+notification_migration = importlib.import_module("pinggu_center.migrations.0007_notification_texts_to_messages")
 
 
 def _lines(case: Case, language: str) -> list[str]:

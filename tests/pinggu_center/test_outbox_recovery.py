@@ -65,7 +65,7 @@ def test_a_row_that_fails_for_good_notifies_every_district_administrator(org, di
     assert row.status == Outbox.Status.FAILED
     notified = Notification.objects.filter(key__startswith=f"outbox-failed:{row.pk}:")
     assert sorted(n.recipient.username for n in notified) == sorted([district_admin.username, other_admin.username])
-    assert all(n.url == reverse("outbox_problems") and f"#{row.pk}" in n.text for n in notified)
+    assert all(n.url == reverse("outbox_problems") and f"#{row.pk}" in n.render() for n in notified)
     assert not Notification.objects.filter(recipient=director).exists()
 
 

@@ -1,6 +1,6 @@
 """Read the message and its params back out of notifications written as final sentences, so they translate.
 
-Until migration 0005 a notification stored its sentence in the site's language (Simplified Chinese).
+Until migration 0006 a notification stored its sentence in the site's language (Simplified Chinese).
 The sentences came from a few fixed patterns (frozen here, as they were); a text that matches one is
 stored as that pattern's source string with its params, a text that matches none is left as it is.
 """
@@ -51,7 +51,7 @@ def convert(apps, schema_editor) -> None:
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("pinggu_center", "0005_notification_message_and_params"),
+        ("pinggu_center", "0006_notification_message_and_params"),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('pinggu_center', '0004_second_factor'),
+        ('pinggu_center', '0005_outbox_partial_indexes'),
     ]
 
     operations = [
