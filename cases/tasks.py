@@ -61,15 +61,13 @@ def escalate_overdue_cases(case_ids: list[int], level: str) -> int:
 
 @shared_task(acks_late=True)
 def escalate_overdue_case(case_id: int, level: str) -> bool:
-    """Escalate a case still overdue at `level`; if it has moved on or been closed meanwhile, do nothing."""
-    case = Case.objects.filter(pk=case_id).values("level", "status", "resolution_due").first()
-    if case is None or case["level"] != level or case["resolution_due"] is None or case["resolution_due"] >= timezone.now():
-        return False
+    """Escalate a case still overdue at `level`; if it has moved on, been closed or had its deadline extended
+    meanwhile, do nothing (escalate_case re-checks level, status and deadline under the row lock)."""
     try:
         services.escalate_case(case_id=case_id, from_level=level, actor=None, automatic=True,
                                reason=gettext("超过本层级办结期限，系统自动提级上报。"))
     except services.CaseRuleError:
-        return False  # race: closed, transferred or escalated by someone in the meantime
+        return False  # race: closed, transferred, escalated or extended by someone in the meantime
     return True
 
 
