@@ -27,12 +27,30 @@ def _errors(*codes: int) -> dict[str, Any]:
     return {str(code): _json(_ref(texts[code][0]), texts[code][1]) for code in codes}
 
 
+# What the server checks (cases/hotline/schema.py), said the same way: surrounding spaces are ignored, a
+# required text must have a character that is not a space, no text may hold NUL, a phone is a mainland mobile
+# (1[3-9] and 9 more digits) or landline (0, an area code of 2-3 digits, an optional dash, 7-8 digits).
+NOT_BLANK = r"^[^\u0000]*[^\s\u0000][^\u0000]*$"
+NO_NUL = r"^[^\u0000]*$"
+PHONE = r"^\s*(1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8})\s*$"
+LEVELS = ["village", "town", "district"]
+STATUSES = ["registered", "handling", "transferred", "closed"]
+
+
+def _text(max_length: int, *, required: bool = True) -> dict[str, Any]:
+    return {"type": "string", "maxLength": max_length, "pattern": NOT_BLANK if required else NO_NUL}
+
+
 def _schemas() -> dict[str, Any]:
     moment = {"type": "string", "format": "date-time"}
     summary_props = {
         "order_no": {"type": "string"}, "case_number": {"type": "string"},
-        "status": {"enum": ["registered", "handling", "transferred", "closed"]},
-        "level": {"enum": ["village", "town", "district"]},
+        "status": {"enum": STATUSES}, "level": {"enum": LEVELS},
+    }
+    callback = {
+        "event_id": {"type": "string"}, "order_no": {"type": "string"}, "case_number": {"type": "string"},
+        "at": moment, "status": {"enum": STATUSES}, "level": {"enum": LEVELS}, "kind": {"type": "string"},
+        "note": {"type": "string"}, "satisfaction": {"enum": ["satisfied", "basically", "unsatisfied", None]},
     }
     return {
         "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}}},
@@ -40,14 +58,14 @@ def _schemas() -> dict[str, Any]:
             "type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}}}},
         "Order": {"type": "object", "required": ["order_no", "division_code", "category", "caller", "content"],
                   "properties": {
-                      "order_no": {"type": "string", "minLength": 1, "maxLength": 64},
+                      "order_no": _text(64),
                       "received_at": moment,
                       "caller": {"type": "object", "required": ["name", "phone"], "properties": {
-                          "name": {"type": "string", "maxLength": 50}, "phone": {"type": "string"}}},
+                          "name": _text(50), "phone": {"type": "string", "pattern": PHONE}}},
                       "division_code": {"type": "string", "pattern": "^[0-9]{12}$"},
-                      "address": {"type": "string", "maxLength": 200},
-                      "category": {"type": "string"},
-                      "content": {"type": "string"},
+                      "address": _text(200, required=False),
+                      "category": _text(40),
+                      "content": _text(64 * 1024),
                       "urgency": {"enum": ["normal", "urgent"], "default": "normal"},
                       "reply_by": moment}},
         "OrderSummary": {"type": "object", "required": list(summary_props), "properties": summary_props},
@@ -59,11 +77,7 @@ def _schemas() -> dict[str, Any]:
             "events": {"type": "array", "items": {"type": "object", "properties": {
                 "at": moment, "kind": {"type": "string"}, "level": {"type": "string"}, "note": {"type": "string"}}}}}},
         "Category": {"type": "object", "properties": {"code": {"type": "string"}, "name": {"type": "string"}}},
-        "Callback": {"type": "object", "properties": {
-            "event_id": {"type": "string"}, "order_no": {"type": "string"}, "case_number": {"type": "string"},
-            "at": moment, "status": {"type": "string"}, "level": {"type": "string"}, "kind": {"type": "string"},
-            "note": {"type": "string"},
-            "satisfaction": {"enum": ["satisfied", "basically", "unsatisfied", None]}}},
+        "Callback": {"type": "object", "required": list(callback), "properties": callback},
         "Feedback": {"type": "object", "required": ["feedback"], "properties": {
             "feedback": {"type": "string", "maxLength": 5000}, "reference": {"type": "string", "maxLength": 64}}},
     }
