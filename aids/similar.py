@@ -208,6 +208,18 @@ def similar_open_in_village(query: Query, *, division_id: int, category_id: int 
 
 def _ranked(query: Query, *, closed: bool, division_id: int | None, category_id: int | None, top: int,
             exclude: int | None) -> list[Match]:
+    sql, params = ranking_sql(query, closed=closed, division_id=division_id, category_id=category_id, top=top,
+                              exclude=exclude)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        matches = [Match(case_id=row[0], score=float(row[1])) for row in cursor.fetchall()]
+    _add_shared_words(matches, query)
+    return matches
+
+
+def ranking_sql(query: Query, *, closed: bool, division_id: int | None, category_id: int | None, top: int,
+                exclude: int | None) -> tuple[str, list]:
+    """One statement: per query word a capped, best-first read of its postings; summed per case, boosted."""
     table = SimilarPosting._meta.db_table
     parts, params = [], []
     for index, (term_id, weight) in enumerate(query.weights.items()):
@@ -224,11 +236,7 @@ def _ranked(query: Query, *, closed: bool, division_id: int | None, category_id:
         + "GROUP BY case_id ORDER BY total DESC, case_id DESC LIMIT %s"
     )
     params = [category_id or 0, CATEGORY_BOOST, *params, *([exclude] if exclude is not None else []), top]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        matches = [Match(case_id=row[0], score=float(row[1])) for row in cursor.fetchall()]
-    _add_shared_words(matches, query)
-    return matches
+    return sql, params
 
 
 def _add_shared_words(matches: list[Match], query: Query) -> None:

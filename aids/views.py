@@ -6,11 +6,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from cases import selectors as case_selectors
 from cases.models import Category
+from pinggu_center.exports import list_export
 from pinggu_center.paging import capped_page
 
 from . import risk, selectors, services
@@ -46,6 +48,22 @@ def warning_list(request: HttpRequest) -> HttpResponse:
     status = 400 if warning_filter.is_bound and not warning_filter.is_valid() else 200
     context = {"filter": warning_filter, "page": page, "rules": rule_statements()}
     return render(request, "aids/warning_list.html", context, status=status)
+
+
+@login_required
+def warning_export(request: HttpRequest) -> HttpResponse:
+    """The filtered warnings as an Excel file (audited)."""
+    warning_filter = WarningFilter(request.GET or None, queryset=selectors.warning_list(request.user), user=request.user)
+    if warning_filter.is_bound and not warning_filter.is_valid():
+        return HttpResponse(status=400)
+    columns = [
+        (_("类型"), lambda w: w.get_kind_display()), (_("预警事由"), lambda w: w.subject),
+        (_("镇/街道"), lambda w: w.division.parent.name), (_("村/社区"), lambda w: w.division.name),
+        (_("预警时间"), lambda w: w.raised_at), (_("状态"), lambda w: w.get_status_display()),
+        (_("处置时间"), lambda w: w.handled_at), (_("处置说明"), lambda w: w.handled_note),
+    ]
+    return list_export(request, queryset=warning_filter.qs, columns=columns, title=_("矛盾风险预警"),
+                       filename=f"risk-warnings-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 @login_required

@@ -103,9 +103,12 @@ JOIN households h ON h.n = i %% total.n
 
 
 # The similar-case index of the bulk cases (aids/similar.py): 16 words each from a vocabulary of 20,000 with a
-# Zipf-like spread (word rank log-uniform, so the commonest word is in about one case in ten, as 调解 or 赔偿
-# would be), weights as BM25 gives them. Words get contiguous ids, so a rank maps to an id without a join.
+# Zipf-like spread (word rank log-uniform, so the commonest words are in one case in ten or more, as 调解 or 赔偿
+# would be), weights as BM25 gives them. The j-th word of a case is drawn from the ranks ≡ j (mod 16), so a case
+# never gets a word twice; words get contiguous ids, so a rank maps to an id without a join. The table's indexes
+# are dropped for the bulk insert and built again after it, as a restore would.
 SIMILAR_VOCABULARY = 20_000
+SIMILAR_WORDS_PER_CASE = 16
 SIMILAR_TERMS_SQL = """
 INSERT INTO aids_similarterm (text, df) SELECT 'bm' || n, 0 FROM generate_series(1, %(vocabulary)s) AS n
 ON CONFLICT (text) DO NOTHING
@@ -117,11 +120,11 @@ WHERE number LIKE 'BM-%%' ON CONFLICT DO NOTHING
 """
 SIMILAR_POSTINGS_SQL = """
 INSERT INTO aids_similarposting (case_id, term_id, weight, closed, division_id, category_id)
-SELECT d.case_id, %(first_id)s + floor(exp(random() * ln(%(vocabulary)s)))::int - 1, 0.5 + random() * 1.5,
-       d.closed, d.division_id, d.category_id
-FROM aids_similardoc d CROSS JOIN generate_series(1, 16) AS j
+SELECT d.case_id,
+       %(first_id)s + (floor(exp(random() * ln(%(vocabulary)s / %(per_case)s)))::int - 1) * %(per_case)s + j,
+       0.5 + random() * 1.5, d.closed, d.division_id, d.category_id
+FROM aids_similardoc d CROSS JOIN generate_series(0, %(per_case)s - 1) AS j
 WHERE d.fingerprint = ''
-ON CONFLICT DO NOTHING
 """
 SIMILAR_COUNTS_SQL = """
 UPDATE aids_similarterm t SET df = c.n
@@ -140,17 +143,45 @@ def generate_similar_index(stdout) -> None:
                        [f"bm{SIMILAR_VOCABULARY}"])
         first_id, last_id = cursor.fetchone()
         assert last_id - first_id == SIMILAR_VOCABULARY - 1, "bench words must have contiguous ids"
+        rebuild = _drop_posting_indexes(cursor)
         for label, sql, params in [
             ("similar-case index rows", SIMILAR_DOCS_SQL, {}),
-            ("similar-case postings", SIMILAR_POSTINGS_SQL, {"first_id": first_id, "vocabulary": SIMILAR_VOCABULARY}),
+            ("similar-case postings", SIMILAR_POSTINGS_SQL,
+             {"first_id": first_id, "vocabulary": SIMILAR_VOCABULARY, "per_case": SIMILAR_WORDS_PER_CASE}),
+            ("similar-case posting indexes", rebuild, {}),
             ("similar-case word counts", SIMILAR_COUNTS_SQL, {}),
             ("similar-case corpus", SIMILAR_STATS_SQL, {}),
         ]:
             started = time.monotonic()
-            cursor.execute(sql, params)
-            stdout.write(f"  {label}: {cursor.rowcount:,} rows in {time.monotonic() - started:.0f} s")
-        cursor.execute("ANALYZE aids_similarposting")
+            for statement in sql if isinstance(sql, list) else [sql]:
+                cursor.execute(statement, params)
+            stdout.write(f"  {label}: {max(cursor.rowcount, 0):,} rows in {time.monotonic() - started:.0f} s")
+        # Sets the visibility map too, so the ranking's index-only scans need not visit the table.
+        cursor.execute("VACUUM ANALYZE aids_similarposting")
         cursor.execute("ANALYZE aids_similarterm")
+
+
+def _drop_posting_indexes(cursor) -> list[str]:
+    """Drop the postings' primary key and indexes; return the statements that build them again."""
+    table = "aids_similarposting"
+    cursor.execute(
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = %s::regclass AND contype = 'p'",
+        [table],
+    )
+    constraints = cursor.fetchall()
+    cursor.execute(
+        "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s AND indexname NOT IN "
+        "(SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass)",
+        [table, table],
+    )
+    indexes = cursor.fetchall()
+    for name, _definition in constraints:
+        cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+    for name, _definition in indexes:
+        cursor.execute(f'DROP INDEX "{name}"')
+    return [f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}' for name, definition in constraints] + [
+        definition for _name, definition in indexes
+    ]
 
 
 def generate(*, cases: int, visits: int, households_per_village: int, stdout) -> None:

@@ -203,3 +203,25 @@ def test_risk_scan_command_prints_json(org, control, clock):
     assert rows and set(rows[0]) == {"kind", "division_code", "subject", "cases"}
     assert rows[0]["division_code"] == org.village.code and rows[0]["cases"][0].startswith("PG-")
     assert RiskWarning.objects.count() == len(rows)
+
+
+def test_warnings_export_holds_the_filtered_rows_in_scope(warned, other_director, district_admin, client_for):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    response = client_for(district_admin).get(reverse("aids:warning_export"), {"kind": "repeat_party"})
+    assert response.status_code == 200
+    rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert len(rows) == 2 and rows[1][0] == "同一当事人反复来访"
+    mine = client_for(other_director).get(reverse("aids:warning_export"))
+    assert len(list(load_workbook(BytesIO(mine.content)).active.iter_rows(values_only=True))) == 1
+
+
+def test_daily_task_run_twice_raises_nothing_new(org, control, clock):
+    from aids.tasks import scan_risks
+
+    CaseFactory(center=org.center, title="纠纷", description="当事人扬言要跳楼。")
+    assert scan_risks() == 1
+    assert scan_risks() == 0
+    assert RiskWarning.objects.count() == 1

@@ -78,6 +78,25 @@ class Command(BaseCommand):
             self._export()
         if sweep:
             self._sweep(sweep)
+        self._similar_plan(_bulk_case(Center.objects.get(division__name="西凡各庄村")))
+
+    def _similar_plan(self, case: Case) -> None:
+        """How the similar-case ranking ran for a bulk case (Zipf-spread words, so some very common ones)."""
+        from aids import similar
+
+        query = similar.query_for_case(case.pk)
+        if query is None or connection.vendor != "postgresql":
+            return
+        sql, params = similar.ranking_sql(query, closed=True, division_id=None, category_id=case.category_id, top=5,
+                                          exclude=case.pk)
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS, SUMMARY) " + sql, params)
+            plan = [row[0] for row in cursor.fetchall()]
+        scans = sum("Index Only Scan" in line for line in plan)
+        fetches = sum(int(line.split("Heap Fetches:")[1]) for line in plan if "Heap Fetches:" in line)
+        times = " ".join(line.strip() for line in plan if line.strip().startswith(("Planning Time", "Execution Time")))
+        self.stdout.write(f"\nsimilar-case ranking (bulk case, {len(query.weights)} words): {scans} index-only scans, "
+                          f"{fetches} heap fetches; {times}")
 
     def _export(self) -> None:
         """The ledger's export of the last half year (100,000 rows at a million cases), as the worker builds it."""
@@ -159,6 +178,8 @@ class Command(BaseCommand):
             ("case list · village director", "xfgz_director", ledger),
             ("case page", "xfgz_director", reverse("cases:case_detail", args=[case.pk])),
             ("case page · similar cases panel", "xfgz_director", reverse("aids:case_similar", args=[case.pk])),
+            ("similar cases panel · bulk case", "xfgz_director",
+             reverse("aids:case_similar", args=[_bulk_case(center).pk])),
             ("whistle inbox · town", "yukou", reverse("cases:whistle_inbox")),
             ("village workbench", "xfgz_director", reverse("dashboards:village_workbench")),
             ("cadre home", "xfgz_cadre", reverse("dashboards:cadre_home")),
@@ -211,6 +232,12 @@ def _plan(queries: list[dict]) -> str:
 
 def _month_end(day):
     return (day.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+
+
+def _bulk_case(center: Center) -> Case:
+    """A generated case of the village (its similar-case words follow the bulk vocabulary), or its latest case."""
+    cases = Case.objects.filter(division=center.division).order_by("-registered_at")
+    return cases.filter(number__startswith="BM-").first() or cases.first()
 
 
 def _client(username: str) -> Client:
