@@ -91,6 +91,19 @@ def test_index_counters_match_the_postings(labelled):
         assert term.df == SimilarPosting.objects.filter(term=term).count()
 
 
+def test_backfill_in_batches_keeps_the_same_counters(org):
+    category = Category.objects.get(code="neighbour")
+    for n in range(12):
+        closed_case(org.center, category, f"楼上漏水{n}", f"楼上卫生间漏水，楼下天花板发霉第{n}次。", "赔偿刷墙费用。")
+    assert similar.index_missing(batch=5) == 12
+    assert similar.index_missing() == 0
+    assert SimilarStats.objects.get(pk=1).docs == 12
+    for term in SimilarTerm.objects.all():
+        assert term.df == SimilarPosting.objects.filter(term=term).count()
+    first = Case.objects.order_by("pk").first()
+    assert similar.index_case(first.pk) is False  # the batch wrote the same fingerprint
+
+
 def test_registering_and_closing_update_the_index_through_the_outbox(org, director):
     intake = services.Intake(
         source=Case.Source.RECEPTION, category=Category.objects.get(code="damages"), title="狗咬伤人",
