@@ -126,25 +126,48 @@ def _kick_next(row: Outbox) -> None:
         hand_to_worker(following.pk, 0)
 
 
-def hand_to_worker(outbox_id: int, countdown: float) -> None:
+def hand_to_worker(outbox_id: int, countdown: float) -> bool:
+    """Queue the row's delivery; False (logged) when the broker cannot be reached: the sweep re-sends it."""
     from .tasks import deliver_outbox
 
     try:
         deliver_outbox.apply_async((outbox_id,), countdown=countdown)
     except Exception:  # noqa: BLE001 - the broker may be down; the sweep re-sends pending rows.
         logger.warning("Outbox %s not handed to the broker; the sweep will retry.", outbox_id)
+        return False
+    return True
 
 
-def stale_ids(limit: int = 500) -> list[int]:
-    """Pending rows due for longer than OUTBOX_STALE_SECONDS: their hand-over to the worker was lost.
+def broker_backlog() -> int | None:
+    """Messages waiting in the worker's queue, or None when the broker cannot be reached."""
+    from .celery import app
 
-    A row handed to the broker is delivered within seconds; one still pending well after it fell due never
-    reached a worker (the broker was down, or it lost its queue, or the worker died holding it). Rows due
-    more recently are most likely waiting in the queue: re-sending them would only deliver them twice.
+    try:
+        with app.connection_for_write() as connection:
+            connection.ensure_connection(max_retries=1)
+            declared = connection.default_channel.queue_declare(queue=app.conf.task_default_queue)
+            return declared.message_count
+    except Exception:  # noqa: BLE001 - any broker failure means: nothing can be re-sent now
+        logger.warning("The broker cannot be reached; the outbox sweep re-sends nothing this time.")
+        return None
+
+
+def claim_stale(stale_seconds: float, limit: int = 500) -> list[int]:
+    """Pending rows due for longer than `stale_seconds`, whose hand-over to the worker was lost; claimed.
+
+    Each row returned is made due again from now, so the next sweep leaves it alone for another stale period
+    while it waits in the queue; rows a worker is delivering right now are locked and skipped.
     """
-    stale_before = timezone.now() - timedelta(seconds=settings.OUTBOX_STALE_SECONDS)
-    return list(
-        Outbox.objects.filter(status=Outbox.Status.PENDING, next_attempt_at__lte=stale_before)
-        .order_by("pk")
-        .values_list("pk", flat=True)[:limit]
-    )
+    now = timezone.now()
+    with transaction.atomic():
+        ids = list(
+            Outbox.objects.select_for_update(skip_locked=True)
+            .filter(
+                status=Outbox.Status.PENDING,
+                next_attempt_at__lte=now - timedelta(seconds=stale_seconds),
+            )
+            .order_by("pk")
+            .values_list("pk", flat=True)[:limit]
+        )
+        Outbox.objects.filter(pk__in=ids).update(next_attempt_at=now)
+    return ids

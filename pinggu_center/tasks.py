@@ -18,11 +18,24 @@ def deliver_outbox(outbox_id: int) -> str:
 
 @shared_task
 def sweep_outbox() -> int:
-    """Re-send rows left pending because the broker was down or a worker died; only stale ones (no doubles)."""
-    ids = outbox.stale_ids()
-    for outbox_id in ids:
-        outbox.hand_to_worker(outbox_id, 0)
-    return len(ids)
+    """Re-send rows whose hand-over to a worker was lost (broker down, queue lost, worker killed); returns how many.
+
+    A row handed to the broker is delivered within seconds, unless the worker has a backlog. So a pending row is
+    re-sent only once it has been due for OUTBOX_STALE_SECONDS and the queue is empty (nothing pending can be
+    waiting in it then), or, while a backlog lasts, once it has been due ten times as long. Rows due more recently
+    are most likely still in the queue: re-sending them would only deliver them twice. With the broker down
+    nothing is re-sent (every hand-over would fail); the next sweep tries again.
+    """
+    backlog = outbox.broker_backlog()
+    if backlog is None:
+        return 0
+    stale = settings.OUTBOX_STALE_SECONDS * (1 if backlog == 0 else 10)
+    sent = 0
+    for outbox_id in outbox.claim_stale(stale):
+        if not outbox.hand_to_worker(outbox_id, 0):
+            break  # the broker went away meanwhile; the claimed rows come round again after a stale period
+        sent += 1
+    return sent
 
 
 @shared_task

@@ -17,13 +17,33 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 
+class Broker:
+    """Stands in for the broker: records the row ids handed to it and reports a queue length."""
+
+    def __init__(self) -> None:
+        self.sent: list[int] = []
+        self.backlog: int | None = 0  # None: unreachable
+
+    def hand(self, outbox_id: int, countdown: float) -> bool:
+        if self.backlog is None:
+            return False
+        self.sent.append(outbox_id)
+        return True
+
+
 @pytest.fixture
-def handed(monkeypatch) -> list[int]:
+def broker(monkeypatch) -> Broker:
+    fake = Broker()
+    monkeypatch.setattr(outbox, "hand_to_worker", fake.hand)
+    monkeypatch.setattr(services, "hand_to_worker", fake.hand)
+    monkeypatch.setattr(outbox, "broker_backlog", lambda: fake.backlog)
+    return fake
+
+
+@pytest.fixture
+def handed(broker) -> list[int]:
     """Row ids handed to the broker (the broker itself is not needed here)."""
-    sent: list[int] = []
-    monkeypatch.setattr(outbox, "hand_to_worker", lambda outbox_id, countdown: sent.append(outbox_id))
-    monkeypatch.setattr(services, "hand_to_worker", lambda outbox_id, countdown: sent.append(outbox_id))
-    return sent
+    return broker.sent
 
 
 def _row(*, status=Outbox.Status.PENDING, due_seconds_ago: float = 0, **fields) -> Outbox:
@@ -47,6 +67,42 @@ def test_sweep_resends_only_rows_pending_longer_than_the_stale_threshold(handed)
     assert tasks.sweep_outbox() == 1
     assert handed == [lost.pk]
     assert {fresh.pk, almost.pk, not_yet.pk}.isdisjoint(handed)
+    # The re-sent row waits in the queue now: the next sweep leaves it alone for another stale period.
+    assert tasks.sweep_outbox() == 0
+    Outbox.objects.filter(pk=lost.pk).update(next_attempt_at=timezone.now() - timedelta(seconds=stale + 1))
+    assert tasks.sweep_outbox() == 1 and handed == [lost.pk, lost.pk]
+
+
+def test_while_the_worker_has_a_backlog_only_long_lost_rows_are_resent(broker):
+    stale = settings.OUTBOX_STALE_SECONDS
+    queued_maybe = _row(due_seconds_ago=stale * 3)  # may well be waiting behind the backlog
+    long_lost = _row(due_seconds_ago=stale * 11)
+    broker.backlog = 250
+    assert tasks.sweep_outbox() == 1 and broker.sent == [long_lost.pk]
+    # Once the worker has caught up, anything still pending and stale was lost.
+    broker.backlog = 0
+    assert tasks.sweep_outbox() == 1 and broker.sent == [long_lost.pk, queued_maybe.pk]
+
+
+def test_with_the_broker_down_the_sweep_resends_nothing(broker):
+    lost = _row(due_seconds_ago=settings.OUTBOX_STALE_SECONDS * 2)
+    broker.backlog = None
+    assert tasks.sweep_outbox() == 0 and broker.sent == []
+    lost.refresh_from_db()
+    assert lost.next_attempt_at < timezone.now() - timedelta(seconds=settings.OUTBOX_STALE_SECONDS)
+
+
+def test_broker_backlog_reads_the_real_queue():
+    from pinggu_center.celery import app
+
+    with app.connection_for_write() as connection:
+        connection.default_channel.queue_purge(app.conf.task_default_queue)
+    assert outbox.broker_backlog() == 0
+    tasks.deliver_outbox.apply_async((0,))
+    tasks.deliver_outbox.apply_async((0,))
+    assert outbox.broker_backlog() == 2
+    with app.connection_for_write() as connection:
+        connection.default_channel.queue_purge(app.conf.task_default_queue)
 
 
 def test_pending_rows_have_a_partial_index():
