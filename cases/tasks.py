@@ -8,7 +8,6 @@ from celery import shared_task
 from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
-from django.utils.translation import gettext
 
 from . import services
 from .models import Case
@@ -64,8 +63,7 @@ def escalate_overdue_case(case_id: int, level: str) -> bool:
     """Escalate a case still overdue at `level`; if it has moved on, been closed or had its deadline extended
     meanwhile, do nothing (escalate_case re-checks level, status and deadline under the row lock)."""
     try:
-        services.escalate_case(case_id=case_id, from_level=level, actor=None, automatic=True,
-                               reason=gettext("超过本层级办结期限，系统自动提级上报。"))
+        services.escalate_case(case_id=case_id, from_level=level, actor=None, automatic=True)
     except services.CaseRuleError:
         return False  # race: closed, transferred, escalated or extended by someone in the meantime
     return True

@@ -56,13 +56,14 @@ def archive_case(*, case_id: int, actor: User, outcome: str, summary: str, versi
 
 
 @transaction.atomic
-def escalate_case(*, case_id: int, from_level: str, actor: User | None, reason: str, automatic: bool = False,
+def escalate_case(*, case_id: int, from_level: str, actor: User | None, reason: str = "", automatic: bool = False,
                   version: int | None = None) -> Case:
     """提级上报: move an open case one level up; the worker routes it (the route: pinggu_center.topics).
 
-    A second call for the same level is refused with `not_at_level` and changes nothing, so a repeated post
-    or a late overdue-sweep task cannot escalate a case twice. An automatic escalation (the overdue sweep) checks
-    the deadline again under the row lock: a deadline extended since the sweep looked is `not_overdue`.
+    A person gives a reason; the overdue sweep (`automatic=True`) gives none, its reason is a code the timeline
+    renders. A second call for the same level is refused with `not_at_level` and changes nothing, so a repeated
+    post or a late overdue-sweep task cannot escalate a case twice. An automatic escalation checks the deadline
+    again under the row lock: a deadline extended since the sweep looked is `not_overdue`.
     """
     case = lock_case(case_id, version=version)
     if case.level != from_level:
@@ -70,7 +71,7 @@ def escalate_case(*, case_id: int, from_level: str, actor: User | None, reason: 
     if automatic and (case.resolution_due is None or case.resolution_due >= timezone.now()):
         raise CaseRuleError(_("此事项未超过办结期限，不自动提级上报。"), code="not_overdue")
     require(can_escalate(case, actor))
-    if not reason.strip():
+    if not automatic and not reason.strip():
         raise CaseRuleError(_("提级上报须填写理由。"), code="reason_required")
     next_level = Level.above(case.level)
     from_status, previous_level = case.status, case.level

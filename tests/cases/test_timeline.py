@@ -61,7 +61,7 @@ def _moving_case(org, cadre, director, town_user) -> Case:
     case = register(org.center, cadre, source=Case.Source.HOTLINE)
     services.escalate_case(case_id=case.pk, from_level="village", actor=director, reason="涉及多户")
     services.route_escalation(case_id=case.pk, level="town")
-    services.escalate_case(case_id=case.pk, from_level="town", actor=None, reason="x", automatic=True)
+    services.escalate_case(case_id=case.pk, from_level="town", actor=None, automatic=True)
     services.route_escalation(case_id=case.pk, level="district")
     other = register(org.center, cadre, kind=Case.Kind.ENFORCEMENT)
     services.transfer_case(case_id=register(org.center, cadre).pk, actor=director, target="department",
