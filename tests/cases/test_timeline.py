@@ -61,6 +61,7 @@ def _moving_case(org, cadre, director, town_user) -> Case:
     case = register(org.center, cadre, source=Case.Source.HOTLINE)
     services.escalate_case(case_id=case.pk, from_level="village", actor=director, reason="涉及多户")
     services.route_escalation(case_id=case.pk, level="town")
+    Case.objects.filter(pk=case.pk).update(resolution_due=timezone.now() - timedelta(hours=1))
     services.escalate_case(case_id=case.pk, from_level="town", actor=None, automatic=True)
     services.route_escalation(case_id=case.pk, level="district")
     other = register(org.center, cadre, kind=Case.Kind.ENFORCEMENT)
