@@ -27,6 +27,16 @@ def own_households(user: User) -> QuerySet[Household]:
     return Household.objects.visible_to(user).filter(division_id=user.division_id)
 
 
+def field_paths() -> list[str]:
+    """The pages (by path prefix) a cadre may open without signal: kept ones from the phone, others "not kept"."""
+    return [
+        reverse("dashboards:cadre_home"),
+        reverse("cases:case_create"),
+        reverse("visits:visit_create"),
+        reverse("offline:drafts"),
+    ]
+
+
 def household_paths() -> list[str]:
     """Cached pages under these paths show households; the phone drops them after OFFLINE_HOUSEHOLD_MAX_AGE_DAYS."""
     return [reverse("visits:visit_create"), reverse("offline:households")]

@@ -51,6 +51,8 @@ def service_worker(request: HttpRequest) -> HttpResponse:
         "householdsUrl": reverse("offline:households"),
         # The first is the intake form; a draft posted to it is a case, to the other a visit.
         "formPaths": [reverse("cases:case_create"), reverse("visits:visit_create")],
+        # Only these pages go through the worker; every other page is left to the browser as it is.
+        "pagePaths": selectors.field_paths(),
     }
     body = f"self.PINGGU_OFFLINE = {json.dumps(config)};\n{source}"
     response = HttpResponse(body, content_type="application/javascript; charset=utf-8")

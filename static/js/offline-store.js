@@ -329,7 +329,7 @@
         } catch (error) { /* no signal: keep what is cached */ }
       }
     }
-    await Promise.all([worker(), worker(), worker()]);
+    await Promise.all([worker(), worker()]); // two at a time: a phone on a weak signal, a small server
     var keys = await cache.keys();
     await Promise.all(keys.filter(function (request) { return wanted.indexOf(request.url) < 0; })
       .map(function (request) { return cache.delete(request); }));

@@ -21,7 +21,7 @@ self.addEventListener("fetch", function (event) {
   if (request.method === "GET") {
     if (url.pathname.indexOf(CONFIG.staticUrl) === 0) {
       event.respondWith(staticFile(event, request));
-    } else if (request.mode === "navigate") {
+    } else if (request.mode === "navigate" && isFieldPage(url)) {
       event.respondWith(page(request, url));
     } else if (url.pathname === CONFIG.householdsUrl) {
       event.respondWith(page(request, url));
@@ -44,6 +44,10 @@ self.addEventListener("sync", function (event) {
 self.addEventListener("message", function (event) {
   if (event.data === "send") { event.waitUntil(store.sendAll()); }
 });
+
+function isFieldPage(url) {
+  return CONFIG.pagePaths.some(function (path) { return url.pathname.indexOf(path) === 0; });
+}
 
 function isFormPath(url) {
   return CONFIG.formPaths.some(function (path) { return url.pathname === path; });

@@ -36,6 +36,9 @@ def test_service_worker_is_served_at_the_root_for_the_whole_site(client):
     assert config["storeScript"].startswith("/static/js/offline-store")
     assert config["formPaths"] == [reverse("cases:case_create"), reverse("visits:visit_create")]
     assert "importScripts(CONFIG.storeScript)" in body
+    # Only the field pages go through the worker; sign-in and every other page are the browser's own.
+    assert reverse("dashboards:cadre_home") in config["pagePaths"]
+    assert not any(reverse("login").startswith(path) for path in config["pagePaths"])
 
 
 def test_manifest_names_the_app_and_its_icons(client):
