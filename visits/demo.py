@@ -91,6 +91,7 @@ def _seed_visits(rng: random.Random, scale: int) -> list[Visit]:
                     )
                     links.append(cadre)
     Visit.objects.bulk_create(visits, batch_size=2000)
+    Household.objects.filter(division__name__in=BUSY_VILLAGES).recount_last_visits()
     through = Visit.cadres.through
     through.objects.bulk_create(
         [through(visit_id=v.pk, member_id=m.pk) for v, m in zip(visits, links, strict=True)], batch_size=2000

@@ -25,6 +25,17 @@ class HouseholdQuerySet(models.QuerySet):
     def visible_to(self, user: User) -> HouseholdQuerySet:
         return self.filter(division_filter(user, "division"))
 
+    def note_visit(self, household_id: int, day) -> None:
+        """Keep `last_visited_on` the latest visit's date (record_visit calls it in the visit's transaction)."""
+        self.filter(pk=household_id).filter(
+            models.Q(last_visited_on__isnull=True) | models.Q(last_visited_on__lt=day)
+        ).update(last_visited_on=day)
+
+    def recount_last_visits(self) -> None:
+        """Set `last_visited_on` of every household from its visits (after rows were written in bulk)."""
+        latest = Visit.objects.filter(household=models.OuterRef("pk")).order_by("-visited_on").values("visited_on")[:1]
+        self.update(last_visited_on=models.Subquery(latest))
+
 
 class Household(models.Model):
     division = models.ForeignKey(
@@ -41,6 +52,8 @@ class Household(models.Model):
     # A list of Tag values; JSON so the SQLite development database holds it too.
     tags = models.JSONField(_("关注标签"), default=list, blank=True)
     created_at = models.DateTimeField(_("登记时间"), default=timezone.now)
+    # The latest visit's date, kept by record_visit: coverage counts read it instead of probing every visit.
+    last_visited_on = models.DateField(_("最近走访日期"), null=True, blank=True)
 
     objects = HouseholdQuerySet.as_manager()
 
@@ -51,6 +64,7 @@ class Household(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["division", "address", "head_name"], name="household_unique_per_village"),
         ]
+        indexes = [models.Index(fields=["division", "last_visited_on"], name="household_last_visit")]
 
     def __str__(self) -> str:
         return f"{self.head_name}（{self.address}）"

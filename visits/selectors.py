@@ -127,10 +127,11 @@ def statistics(user: User, today: date | None = None) -> Statistics:
         visits.filter(visited_on__gte=since).annotate(week=TruncWeek("visited_on"))
         .values("week").annotate(visits=Count("pk"), households=Count("household", distinct=True)).order_by("week")
     )  # fmt: skip
+    # Household.last_visited_on (kept by record_visit) is on or after a day exactly when a visit is.
     coverage = households.aggregate(
         total=Count("pk"),
-        in_30=Count("pk", filter=Q(Exists(_recent_visit(today - timedelta(days=30))))),
-        in_90=Count("pk", filter=Q(Exists(_recent_visit(today - timedelta(days=90))))),
+        in_30=Count("pk", filter=Q(last_visited_on__gte=today - timedelta(days=30))),
+        in_90=Count("pk", filter=Q(last_visited_on__gte=today - timedelta(days=90))),
     )
     for days in (30, 90):
         coverage[f"share_{days}"] = (
@@ -150,10 +151,6 @@ def statistics(user: User, today: date | None = None) -> Statistics:
     )
 
 
-def _recent_visit(since: date):
-    return Visit.objects.filter(household=OuterRef("pk"), visited_on__gte=since)
-
-
 def village_rows(user: User, today: date) -> QuerySet[Division]:
     """Per village in scope with households: how many, and how many visited in the last 30 days."""
     villages = visible_villages(user).filter(Exists(Household.objects.filter(division=OuterRef("pk"))))
@@ -167,16 +164,17 @@ def town_rows(user: User, today: date) -> QuerySet[Division]:
 
 
 def _coverage_counts(today: date, household_division: str) -> dict:
-    # One correlated count per division row, each an index probe per household, instead of joining every visit ever.
+    # One correlated count per division row over the households' latest visit dates (index household_last_visit).
     households = Household.objects.filter(**{household_division: OuterRef("pk")}).values(household_division)
-    covered = households.filter(Exists(_recent_visit(today - timedelta(days=30))))
+    covered = households.filter(last_visited_on__gte=today - timedelta(days=30))
     return {"household_count": _count(households), "covered_30": _count(covered)}
 
 
 def stale_households(user: User, today: date) -> QuerySet[Household]:
     """Households with no visit in the last 90 days (including never visited)."""
     return (
-        Household.objects.visible_to(user).filter(~Q(Exists(_recent_visit(today - timedelta(days=90)))))
+        Household.objects.visible_to(user)
+        .filter(Q(last_visited_on__isnull=True) | Q(last_visited_on__lt=today - timedelta(days=90)))
         .select_related("division").order_by("division__code", "address")
     )  # fmt: skip
 

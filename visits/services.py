@@ -85,6 +85,7 @@ def record_visit(
         household=household, division_id=household.division_id, recorded_by=actor, client_token=client_token, **data
     )
     visit.cadres.set(cadres)
+    Household.objects.note_visit(household.pk, visit.visited_on)
     return visit
 
 

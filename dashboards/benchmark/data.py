@@ -160,6 +160,12 @@ def generate_similar_index(stdout) -> None:
         cursor.execute("VACUUM ANALYZE aids_similarposting")
         cursor.execute("ANALYZE aids_similarterm")
 
+LAST_VISIT_SQL = """
+UPDATE visits_household h SET last_visited_on = v.latest
+FROM (SELECT household_id, max(visited_on) AS latest FROM visits_visit GROUP BY household_id) v
+WHERE v.household_id = h.id
+"""
+
 
 def _drop_posting_indexes(cursor) -> list[str]:
     """Drop the postings' primary key and indexes; return the statements that build them again."""
@@ -192,6 +198,7 @@ def generate(*, cases: int, visits: int, households_per_village: int, stdout) ->
             ("parties", PARTIES_SQL, {}),
             ("households", HOUSEHOLDS_SQL, {"per_village": households_per_village}),
             ("visits", VISITS_SQL, {"visits": visits}),
+            ("households' latest visits", LAST_VISIT_SQL, {}),
         ]:
             cursor.execute(sql, params)
             stdout.write(f"  {label}: {cursor.rowcount:,} rows")

@@ -30,3 +30,5 @@ class VisitFactory(factory.django.DjangoModelFactory):
     def cadres(self, create: bool, extracted, **kwargs) -> None:
         if create and extracted:
             self.cadres.set(extracted)
+        if create:  # as record_visit does
+            Household.objects.note_visit(self.household_id, self.visited_on)
