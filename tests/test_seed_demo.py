@@ -64,8 +64,7 @@ def demo(seeded, db):
 
 def test_second_run_changes_nothing(demo):
     assert demo["second"] == demo["first"]
-    print(f"seed_demo took {demo['seconds']:.1f} s")  # shown with -s
-    assert demo["seconds"] < 120
+    print(f"seed_demo took {demo['seconds']:.1f} s")  # shown with -s; timed by the benchmark, not asserted
 
 
 def test_the_organisation_matches_the_contract(demo):
