@@ -82,6 +82,10 @@ compile_messages() {
         return 0
     fi
     command -v msgfmt >/dev/null 2>&1 || require_packages gettext
+    # compilemessages skips a catalogue whose .mo is newer than its .po, and a fresh clone gives both
+    # the same arbitrary times: mark the catalogues changed so the compiled files always follow them.
+    find "$REPO_ROOT" -path "$VENV" -prune -o -path "$REPO_ROOT/node_modules" -prune \
+        -o -name '*.po' -path '*/locale/*' -exec touch {} +
     # --ignore keeps Django from walking into the virtualenv's own locale folders.
     "$PY" manage.py compilemessages --verbosity 0 \
         --ignore '.venv' --ignore 'node_modules' --ignore 'staticfiles' --ignore 'var' --ignore 'test-artifacts'
