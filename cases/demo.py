@@ -31,6 +31,8 @@ from pinggu_center.models import (
 )
 
 from . import services
+from .mediation_report.demo import believable_fields
+from .mediation_report.services import is_reportable
 from .models import Agreement, Case, Category, FollowUp, Transfer
 
 CASES_PER_SCALE = 300
@@ -399,11 +401,13 @@ class _Seeder:
             Case.Outcome.UNRESOLVED: "双方分歧较大，调解未成，已告知通过诉讼途径解决。",
             Case.Outcome.WITHDRAWN: "申请人主动撤回申请，双方自行和解。",
         }
+        case.summary = summaries[outcome]
         services.archive_case(
             case_id=case.pk,
             actor=self.holder_user(case),
             outcome=outcome,
             summary=summaries[outcome],
+            report=believable_fields(case, outcome) if is_reportable(case, outcome) else None,
         )
         self.follow_up(clock, case)
 

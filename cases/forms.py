@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
+from crispy_forms.layout import Layout, Submit
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
@@ -15,6 +15,7 @@ from pinggu_center.forms import ClientTokenField
 from pinggu_center.models import Department, Division, Level
 from pinggu_center.validators import validate_id_number, validate_phone_or_landline
 
+from .mediation_report import forms as report_forms
 from .models import Agreement, Case, Category, FollowUp, Party, Transfer
 from .permissions import can_choose_joint_path
 from .uploads import check_attachment
@@ -239,6 +240,23 @@ class ArchiveForm(ActionForm):
     outcome = forms.ChoiceField(label=_("办理结果"), choices=Case.Outcome.choices)
     summary = forms.CharField(label=_("总结"), widget=TEXT)
     submit_label = _("总结归档")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # A dispute asks the people's-mediation report fields (unless a locked period already counts it).
+        self.asks_report = self.case is not None and report_forms.asks_report(self.case)
+        if self.asks_report:
+            report_forms.add_report_fields(self)
+            if not self.is_bound:
+                self.initial.update(report_forms.archive_initial(self.case))
+            self.helper.layout = Layout("version", "outcome", "summary", report_forms.report_fieldset())
+
+    def clean(self) -> dict:
+        data = super().clean()
+        data["report"] = None
+        if self.asks_report and data.get("outcome") in report_forms.REPORTABLE_OUTCOMES:
+            data["report"] = report_forms.clean_report(self, data, case=self.case, outcome=data["outcome"])
+        return data
 
 
 class EscalateForm(ActionForm):

@@ -294,6 +294,7 @@ class CaseEvent(models.Model):
         ATTACHMENT = "attachment", _("上传附件")
         REVEALED = "revealed", _("查看完整信息")
         NOTE = "note", _("工作记录")
+        REPORT_EDITED = "report_edited", _("修改调解统计信息")
 
     # Kinds a resident may see on the public progress page (no notes of cadres, no party details).
     PUBLIC_KINDS = {

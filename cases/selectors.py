@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from pinggu_center.models import User
 
+from .mediation_report.models import MediationRecord
 from .models import Attachment, Case, Category, Summons, Transfer
 
 
@@ -42,6 +43,7 @@ def case_detail_parts(case: Case) -> dict:
         "follow_ups": list(case.follow_ups.select_related("by")),
         "attachments": list(case.attachments.all()),
         "agreement": getattr(case, "agreement", None) if _has_agreement(case) else None,
+        "mediation_record": MediationRecord.objects.filter(case=case).select_related("unit").first(),
     }
 
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .mediation_report import views as report_views
 
 app_name = "cases"
 
@@ -15,6 +16,7 @@ urlpatterns = [
     path("inbox/", views.whistle_inbox, name="whistle_inbox"),
     path("<int:pk>/", views.case_detail, name="case_detail"),
     path("<int:pk>/reveal/", views.case_reveal, name="case_reveal"),
+    path("<int:pk>/mediation-report/", report_views.report_edit, name="case_report_edit"),
     path("<int:pk>/agreement/print/", views.agreement_print, name="agreement_print"),
     path("attachments/<int:attachment_id>/", views.attachment_download, name="attachment_download"),
     _action("path", "choose_path"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import mediation_report, views
 
 app_name = "dashboards"
 
@@ -17,5 +17,8 @@ urlpatterns = [
     path("exports/<int:job_id>/", views.export_job, name="export_job"),
     path("exports/<int:job_id>/progress/", views.export_job_progress, name="export_job_progress"),
     path("exports/<int:job_id>/download/", views.export_job_download, name="export_job_download"),
+    path("mediation-report/", mediation_report.mediation_report, name="mediation_report"),
+    path("mediation-report/export/", mediation_report.mediation_report_export, name="mediation_report_export"),
+    path("mediation-report/lock/", mediation_report.mediation_report_lock, name="mediation_report_lock"),
     path("contact-card/<int:center_id>/", views.contact_card, name="contact_card"),
 ]

@@ -20,6 +20,7 @@ NAV_ITEMS = [
     ("deliberation:meeting_list", _("议事"), {"village_director", "village_staff", "town_staff", "district_admin"}),
     ("legal_education:overview", _("普法"), None),
     ("dashboards:district_review", _("全区评估"), {"district_admin", "auditor"}),
+    ("dashboards:mediation_report", _("调解统计"), {"village_director", "town_staff", "district_admin", "auditor"}),
     ("checklist_overview", _("七有"), {"village_director", "town_staff", "district_admin", "auditor"}),
     ("center_list", _("中心与成员"), None),
 ]

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "axes",
     "pinggu_center",
     "cases",
+    "cases.mediation_report",
     "visits",
     "aids",
     "deliberation",

@@ -119,7 +119,7 @@ def _confirmation(user, case, data, target):
 
 def _archive(user, case, data, target):
     return services.archive_case(case_id=case.pk, actor=user, outcome=data["outcome"], summary=data["summary"],
-                                 version=data["version"])
+                                 version=data["version"], report=data.get("report"))
 
 
 def _escalate(user, case, data, target):

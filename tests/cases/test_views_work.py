@@ -163,7 +163,8 @@ def test_agreement_print_without_agreement_is_404(client_for, case, director):
 def test_archive_and_follow_up_reopen(client_for, joint_case, director):
     client = client_for(director)
     _post(client, "case_archive", joint_case.pk, {"version": joint_case.version, "outcome": "resolved",
-                                                  "summary": "双方和解"})
+                                                  "summary": "双方和解", "succeeded": "on", "agreement_form": "oral",
+                                                  "oral_terms": "双方和解", "people": 5})
     joint_case.refresh_from_db()
     assert joint_case.status == Case.Status.CLOSED
     response = _post(client, "case_follow_up", joint_case.pk, {
@@ -175,7 +176,8 @@ def test_archive_and_follow_up_reopen(client_for, joint_case, director):
 
 def test_auditor_cannot_archive(client_for, case, auditor):
     response = _post(client_for(auditor), "case_archive", case.pk, {"version": case.version, "outcome": "resolved",
-                                                                      "summary": "x"})
+                                                                      "summary": "x", "succeeded": "on",
+                                                                      "agreement_form": "written", "people": 3})
     assert "只读账号不能办理事项。" in _text(response)
 
 

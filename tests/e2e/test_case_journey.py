@@ -97,6 +97,8 @@ def test_case_journey(live_server, phone_page, page, login, screenshot, people):
     _follow(page, "cases:case_archive", case.pk)
     page.select_option("#id_outcome", "resolved")
     page.fill("#id_summary", "经联合调解，双方达成和解。")
+    page.check("input[name=agreement_form][value=oral]")
+    page.fill("#id_oral_terms", "双方同意各自修缮院墙。")
     _submit(page, "总结归档")
 
     timeline = page.get_by_test_id("timeline").inner_text()
