@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('cases', '0006_report_records_tallies_locks'),
+        ('cases', '0005_event_time_index'),
         ('pinggu_center', '0004_second_factor'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
