@@ -126,7 +126,7 @@ def default_fields(case: Case, outcome: str) -> ReportFields:
         if succeeded else MediationRecord.AgreementForm.NONE
     oral = case.summary if agreement == MediationRecord.AgreementForm.ORAL else ""
     return ReportFields(succeeded=succeeded, agreement_form=agreement, people=max(case.parties.count(), 1),
-                        oral_terms=oral or _("（见总结）"))
+                        oral_terms=oral)
 
 
 def _has_agreement(case: Case) -> bool:

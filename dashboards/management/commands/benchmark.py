@@ -150,6 +150,7 @@ class Command(BaseCommand):
         case = Case.objects.filter(division=center.division).order_by("-registered_at").first()
         town_id = center.division.parent_id
         ledger = reverse("cases:case_list")
+        district_id, last_year = center.division.parent.parent_id, timezone.localdate().year - 1
         year_ago = (timezone.localdate() - timedelta(days=400)).replace(day=1)
         month = f"registered_from={year_ago:%Y-%m-%d}&registered_to={_month_end(year_ago):%Y-%m-%d}"
         department = Department.objects.order_by("pk").values_list("pk", flat=True).first()
@@ -187,6 +188,8 @@ class Command(BaseCommand):
             ("district review (with department ranking)", "district", reverse("dashboards:district_review")),
             ("town review", "district", reverse("dashboards:town_review", args=[town_id])),
             ("village review", "district", reverse("dashboards:village_review", args=[center.division_id])),
+            ("mediation report · district · last year", "district", _report_url(district_id, f"{last_year}")),
+            ("mediation report · town · a quarter", "yukou", _report_url(town_id, f"{last_year}-Q4")),
             ("households · village", "xfgz_director", reverse("visits:household_list")),
             ("visit statistics · village", "xfgz_director", reverse("visits:statistics")),
             ("visit statistics · district", "district", reverse("visits:statistics")),
@@ -238,6 +241,10 @@ def _bulk_case(center: Center) -> Case:
     """A generated case of the village (its similar-case words follow the bulk vocabulary), or its latest case."""
     cases = Case.objects.filter(division=center.division).order_by("-registered_at")
     return cases.filter(number__startswith="BM-").first() or cases.first()
+
+
+def _report_url(division_id: int, period: str) -> str:
+    return reverse("dashboards:mediation_report") + f"?division={division_id}&period={period}"
 
 
 def _client(username: str) -> Client:
