@@ -117,7 +117,7 @@ def mediation_report(request: HttpRequest) -> HttpResponse:
         "child_level": {Level.DISTRICT: Level.TOWN, Level.TOWN: Level.VILLAGE}.get(division.level),
         "up": division.parent if division.parent_id and visible_divisions(request.user).filter(
             pk=division.parent_id).exists() else None,
-        "lockable": lockable if lockable and report_services.lock_refusal(request.user, lockable) is None else None,
+        "lockable": lockable if lockable and report_services.can_lock(request.user, lockable) else None,
         "period_ended": period.has_ended(), "definitions": definitions(report),
     }
     return render(request, "dashboards/mediation_report.html", context)

@@ -72,8 +72,8 @@ def clean_report(form: forms.Form, data: dict, *, case: Case, outcome: str) -> R
         form.add_error("people", _("请填写涉及人数。"))
         return None
     fields = ReportFields.from_data(data)
-    for name, message in problems(fields, parties=case.parties.count(), outcome=outcome).items():
-        form.add_error(name, message)
+    for name, (code, message) in problems(fields, parties=case.parties.count(), outcome=outcome).items():
+        form.add_error(name, forms.ValidationError(message, code=code))
     return None if form.errors else fields
 
 

@@ -8,8 +8,10 @@ from datetime import date, datetime, time
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-QUARTER_NAMES = {1: "一", 2: "二", 3: "三", 4: "四"}
+QUARTER_NAMES = {1: gettext_lazy("第一季度"), 2: gettext_lazy("第二季度"), 3: gettext_lazy("第三季度"),
+                 4: gettext_lazy("第四季度")}
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,7 @@ class ReportPeriod:
         if self.kind == "year":
             return _("%(year)s年") % {"year": self.year}
         if self.kind == "quarter":
-            return _("%(year)s年第%(quarter)s季度") % {"year": self.year, "quarter": QUARTER_NAMES[self.number]}
+            return _("%(year)s年%(quarter)s") % {"year": self.year, "quarter": QUARTER_NAMES[self.number]}
         return _("%(year)s年%(month)s月") % {"year": self.year, "month": self.number}
 
 

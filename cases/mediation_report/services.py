@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Case, CaseEvent
+from cases.permissions import ALLOWED, Decision, require
 from cases.services.base import CaseRuleError, in_site_language, lock_case, record_event, save_case
 from pinggu_center import audit
 from pinggu_center.models import AuditLog, Division, Level, User
@@ -85,37 +86,41 @@ def asks_report(case: Case) -> bool:
     return record is None or not is_locked(record.unit, record.month)
 
 
-def problems(fields: ReportFields, *, parties: int, outcome: str = "") -> dict[str, str]:
-    """{field: message} for every rule the fields break; the forms and the services ask this one function."""
-    errors: dict[str, str] = {}
+def problems(fields: ReportFields, *, parties: int, outcome: str = "") -> dict[str, tuple[str, str]]:
+    """{field: (code, message)} for every rule the fields break; the forms and the services ask this one function."""
+    errors: dict[str, tuple[str, str]] = {}
     if fields.people < max(parties, 1):
-        errors["people"] = _("涉及人数不能少于当事人人数（%(parties)s 人）。") % {"parties": max(parties, 1)}
+        errors["people"] = ("report_people_below_parties",
+                            _("涉及人数不能少于当事人人数（%(parties)s 人）。") % {"parties": max(parties, 1)})
     if fields.amount is not None and fields.amount < 0:
-        errors["amount"] = _("涉及金额不能为负数。")
+        errors["amount"] = ("report_amount_negative", _("涉及金额不能为负数。"))
     if outcome == Case.Outcome.UNRESOLVED and fields.succeeded:
-        errors["succeeded"] = _("办理结果为未化解的，不能记为调解成功。")
+        errors["succeeded"] = ("report_success_unresolved", _("办理结果为未化解的，不能记为调解成功。"))
     agreement = MediationRecord.AgreementForm
     if fields.agreement_form not in agreement.values:
-        errors["agreement_form"] = _("请选择协议形式。")
+        errors["agreement_form"] = ("report_agreement_unknown", _("请选择协议形式。"))
     elif fields.succeeded and fields.agreement_form == agreement.NONE:
-        errors["agreement_form"] = _("调解成功的，请选择书面协议或口头协议。")
+        errors["agreement_form"] = ("report_agreement_missing", _("调解成功的，请选择书面协议或口头协议。"))
     elif not fields.succeeded and fields.agreement_form != agreement.NONE:
-        errors["agreement_form"] = _("调解未成功的，协议形式应为“未达成协议”。")
+        errors["agreement_form"] = ("report_agreement_without_success",
+                                    _("调解未成功的，协议形式应为“未达成协议”。"))
     if fields.agreement_form == agreement.ORAL and not fields.oral_terms.strip():
-        errors["oral_terms"] = _("口头协议须记录双方口头约定的内容。")
+        errors["oral_terms"] = ("report_oral_terms_missing", _("口头协议须记录双方口头约定的内容。"))
     for name in PREVENTION_NAMES:
         people = getattr(fields, f"{name}_people")
         if getattr(fields, name) and people < 1:
-            errors[f"{name}_people"] = _("请填写涉及的人数。")
+            errors[f"{name}_people"] = ("report_prevention_people_missing", _("请填写涉及的人数。"))
         elif people > fields.people:
-            errors[f"{name}_people"] = _("此项人数不能多于涉及人数（%(people)s 人）。") % {"people": fields.people}
+            errors[f"{name}_people"] = ("report_prevention_people_above_total",
+                                        _("此项人数不能多于涉及人数（%(people)s 人）。") % {"people": fields.people})
     return errors
 
 
 def _check(fields: ReportFields, case: Case, outcome: str) -> None:
     errors = problems(fields, parties=case.parties.count(), outcome=outcome)
     if errors:
-        raise CaseRuleError(next(iter(errors.values())))
+        code, message = next(iter(errors.values()))
+        raise CaseRuleError(message, code=code)
 
 
 def default_fields(case: Case, outcome: str) -> ReportFields:
@@ -153,23 +158,23 @@ def is_locked(unit: Division, month: date) -> bool:
                                      unlocked_at__isnull=True).exists()
 
 
-def lock_refusal(actor: User, division: Division) -> str | None:
-    """Why this user may not lock or unlock this division's reports; None when they may."""
+def can_lock(actor: User, division: Division) -> Decision:
+    """May this user lock or unlock this division's reports? (The page's buttons and the services ask this.)"""
     if actor.role == User.Role.TOWN_STAFF and division.level == Level.TOWN and actor.division_id == division.pk:
-        return None
+        return ALLOWED
     if actor.role == User.Role.DISTRICT_ADMIN and division.level == Level.DISTRICT:
-        return None
-    return _("只有镇街（锁定本镇街及所辖村）或区级管理员（锁定全区）可以锁定或解锁统计期间。")
+        return ALLOWED
+    return Decision(False, "report_lock_not_allowed",
+                    _("只有镇街（锁定本镇街及所辖村）或区级管理员（锁定全区）可以锁定或解锁统计期间。"))
 
 
+@in_site_language
 @transaction.atomic
 def lock_period(*, actor: User, division: Division, period: ReportPeriod, request: HttpRequest | None = None) -> int:
     """Lock every month of an ended period for a town or the district; returns how many months were newly locked."""
-    refusal = lock_refusal(actor, division)
-    if refusal:
-        raise CaseRuleError(refusal)
+    require(can_lock(actor, division))
     if not period.has_ended():
-        raise CaseRuleError(_("统计期间结束后才能锁定。"))
+        raise CaseRuleError(_("统计期间结束后才能锁定。"), code="report_period_not_ended")
     active = set(ReportLock.objects.select_for_update().filter(
         division=division, month__in=period.months, unlocked_at__isnull=True).values_list("month", flat=True))
     added = [ReportLock(division=division, month=month, locked_by=actor) for month in period.months
@@ -181,16 +186,15 @@ def lock_period(*, actor: User, division: Division, period: ReportPeriod, reques
     return len(added)
 
 
+@in_site_language
 @transaction.atomic
 def unlock_period(*, actor: User, division: Division, period: ReportPeriod, request: HttpRequest | None = None) -> int:
     """Lift this division's locks on the period's months; returns how many months were unlocked."""
-    refusal = lock_refusal(actor, division)
-    if refusal:
-        raise CaseRuleError(refusal)
+    require(can_lock(actor, division))
     count = ReportLock.objects.filter(division=division, month__in=period.months, unlocked_at__isnull=True).update(
         unlocked_at=timezone.now(), unlocked_by=actor)
     if not count:
-        raise CaseRuleError(_("该统计期间未被本单位锁定。"))
+        raise CaseRuleError(_("该统计期间未被本单位锁定。"), code="report_period_not_locked")
     audit.record(AuditLog.Action.CHANGE, request=request, actor=actor, obj=division,
                  detail=_("解锁人民调解统计：%(division)s %(period)s") % {"division": division.name,
                                                                    "period": period.label})
@@ -234,7 +238,7 @@ def count_at_archive(case: Case, fields: ReportFields | None, *, actor: User | N
     record = MediationRecord.objects.select_for_update().filter(case=case).first()
     if record is not None and record.counted and is_locked(record.unit, record.month):
         if fields is not None and fields != ReportFields.of(record):
-            raise CaseRuleError(_locked_message(record))
+            raise CaseRuleError(_locked_message(record), code="report_period_locked")
         return record  # counted in a locked period already: counted once, there
     if not is_reportable(case, case.outcome):
         return record
@@ -270,20 +274,20 @@ def _locked_message(record: MediationRecord) -> str:
         "period": ReportPeriod.of_month(record.month).label}
 
 
-def edit_refusal(case: Case, record: MediationRecord | None, actor: User) -> str | None:
-    """Why this user may not edit this case's report fields now; None when they may (page and service ask this)."""
+def can_edit_report(case: Case, record: MediationRecord | None, actor: User) -> Decision:
+    """May this user edit this case's report fields now? (The case page's link and the service ask this.)"""
     if record is None or not record.counted:
-        return _("此事项没有计入人民调解统计的信息。")
+        return Decision(False, "report_not_counted", _("此事项没有计入人民调解统计的信息。"))
     if actor.is_read_only or not actor.is_director_or_above:
-        return _("只有中心主任（或上级）可以修改统计信息。")
+        return Decision(False, "report_director_only", _("只有中心主任（或上级）可以修改统计信息。"))
     scope = division_ids(actor)
     if scope is not None and record.unit_id not in scope:
-        return _("此事项不由您所在的单位统计。")
+        return Decision(False, "report_other_unit", _("此事项不由您所在的单位统计。"))
     if case.status != Case.Status.CLOSED or case.closure != Case.Closure.ARCHIVE:
-        return _("事项归档后才能修改统计信息。")
+        return Decision(False, "report_not_archived", _("事项归档后才能修改统计信息。"))
     if is_locked(record.unit, record.month):
-        return _locked_message(record)
-    return None
+        return Decision(False, "report_period_locked", _locked_message(record))
+    return ALLOWED
 
 
 @in_site_language
@@ -292,9 +296,7 @@ def update_report(*, case_id: int, actor: User, fields: ReportFields, version: i
     """The director corrects a counted record before its period is locked; the counters move with it."""
     case = lock_case(case_id, version=version)
     record = MediationRecord.objects.select_for_update().filter(case=case).select_related("unit").first()
-    refusal = edit_refusal(case, record, actor)
-    if refusal:
-        raise CaseRuleError(refusal)
+    require(can_edit_report(case, record, actor))
     _check(fields, case, case.outcome)
     before = ReportFields.of(record)
     if fields == before:

@@ -13,16 +13,16 @@ from cases.services import CaseRuleError
 
 from .forms import ReportEditForm
 from .models import MediationRecord
-from .services import edit_refusal, update_report
+from .services import can_edit_report, update_report
 
 
 @login_required
 def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_for_user(request.user, pk)  # 404 outside the user's scope
     record = MediationRecord.objects.filter(case=case).select_related("unit").first()
-    refusal = edit_refusal(case, record, request.user)
-    if refusal:
-        messages.error(request, refusal)
+    decision = can_edit_report(case, record, request.user)
+    if not decision:
+        messages.error(request, decision.reason)
         return redirect(case.get_absolute_url())
     form = ReportEditForm(request.POST or None, case=case, record=record)
     if request.method == "POST" and form.is_valid():
