@@ -30,7 +30,7 @@ from cases.mediation_report.periods import ReportPeriod
 from cases.mediation_report.selectors import Report, ReportRow
 from cases.services import CaseRuleError
 from pinggu_center import audit
-from pinggu_center.exports import xlsx_response
+from pinggu_center.exports import xlsx_bytes_response
 from pinggu_center.models import AuditLog, Division, Level, User
 from pinggu_center.scopes import visible_divisions
 
@@ -132,7 +132,8 @@ def mediation_report_export(request: HttpRequest) -> HttpResponse:
     audit.record(AuditLog.Action.EXPORT, request=request, obj=division,
                  detail=f"mediation_report {division.name} {period.code}")
     filename = f"mediation-report-{division.code}-{period.code}.xlsx"
-    return xlsx_response(report_workbook(report, layout(report)), filename)
+    workbook = report_workbook(report, layout(report))
+    return xlsx_bytes_response(workbook.save, filename)
 
 
 @login_required
@@ -163,7 +164,11 @@ CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 
 def report_workbook(report: Report, groups: list[Group]) -> Workbook:
-    """The report as filed: title, reporting unit and period, two merged header rows, rows, total, signatures."""
+    """The report as filed: title, reporting unit and period, two merged header rows, rows, total, signatures.
+
+    A few hundred rows at most, so it is built in openpyxl's normal mode, which merges cells (write-only
+    mode cannot); pinggu_center.exports hands it over as a file.
+    """
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = str(_("人民调解统计"))[:31]
@@ -194,6 +199,10 @@ def report_workbook(report: Report, groups: list[Group]) -> Workbook:
     for index in range(2, width + 1):
         sheet.column_dimensions[get_column_letter(index)].width = 9
     sheet.freeze_panes = "B5"
+    for cells in sheet.iter_rows():
+        for cell in cells:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"  # names come from editable tables: text stays text, never a formula
     return workbook
 
 

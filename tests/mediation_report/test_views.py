@@ -159,3 +159,16 @@ def test_director_edits_from_the_case_page(client_for, director, cadre, org):
     record = MediationRecord.objects.get(case=case)
     assert (record.agreement_form, record.people) == ("oral", 3)
     assert case.events.filter(kind=CaseEvent.Kind.REPORT_EDITED).count() == 1
+
+
+@time_machine.travel(local(2027, 1, 5, 9), tick=False)
+def test_excel_keeps_a_name_starting_with_equals_as_text(client_for, district_admin, org):
+    from cases.models import Category
+
+    Category.objects.create(code="formula", name='=HYPERLINK("http://x")', sort_order=99)
+    response = client_for(district_admin).get(reverse("dashboards:mediation_report_export"),
+                                              {"division": org.district.pk, "period": "2026"})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    cells = [cell for row in sheet.iter_rows(min_row=4, max_row=4) for cell in row if cell.value
+             and str(cell.value).startswith("=")]
+    assert cells and all(cell.data_type == "s" for cell in cells)
