@@ -246,6 +246,7 @@ def count_at_archive(case: Case, fields: ReportFields | None, *, actor: User | N
     _check(fields, case, case.outcome)
     if record is not None and record.counted:
         _apply(record, -1)
+    is_new = record is None
     record = record or MediationRecord(case=case)
     for name, value in asdict(fields).items():
         setattr(record, name, value)
@@ -254,7 +255,7 @@ def count_at_archive(case: Case, fields: ReportFields | None, *, actor: User | N
         unit.pk if unit.level == Level.TOWN else None)
     record.month, record.category_id = month_of(case.closed_at), case.category_id
     record.counted, record.updated_by, record.updated_at = True, actor, timezone.now()
-    record.save()
+    record.save(force_insert=is_new)
     _apply(record, 1)
     return record
 
