@@ -135,6 +135,15 @@ def _reminded(data: dict[str, Any], note: str) -> str | None:
     return _("办结期限：%s") % data["due"] if "due" in data else None
 
 
+def _report_edited(data: dict[str, Any], note: str) -> str | None:
+    if "fields" not in data:
+        return None
+    from .mediation_report.models import MediationRecord
+
+    names = [str(MediationRecord._meta.get_field(name).verbose_name) for name in data["fields"]]
+    return _("修改：%s") % "、".join(names)
+
+
 RENDERERS: dict[str, Callable[[dict[str, Any], str], str | None]] = {
     CaseEvent.Kind.REGISTERED: _registered,
     CaseEvent.Kind.PATH_CHOSEN: _path_chosen,
@@ -151,4 +160,5 @@ RENDERERS: dict[str, Callable[[dict[str, Any], str], str | None]] = {
     CaseEvent.Kind.REOPENED: _reopened,
     CaseEvent.Kind.EXTENDED: _extended,
     CaseEvent.Kind.REMINDED: _reminded,
+    CaseEvent.Kind.REPORT_EDITED: _report_edited,
 }

@@ -291,7 +291,6 @@ def can_edit_report(case: Case, record: MediationRecord | None, actor: User) -> 
     return ALLOWED
 
 
-@in_site_language
 @transaction.atomic
 def update_report(*, case_id: int, actor: User, fields: ReportFields, version: int | None = None) -> MediationRecord:
     """The director corrects a counted record before its period is locked; the counters move with it."""
@@ -309,9 +308,8 @@ def update_report(*, case_id: int, actor: User, fields: ReportFields, version: i
     record.save()
     _apply(record, 1)
     save_case(case, [])
-    changed = [str(MediationRecord._meta.get_field(name).verbose_name) for name, value in asdict(fields).items()
-               if getattr(before, name) != value]
-    record_event(case, CaseEvent.Kind.REPORT_EDITED, actor=actor, note=_("修改：%s") % "、".join(changed))
+    changed = [name for name, value in asdict(fields).items() if getattr(before, name) != value]
+    record_event(case, CaseEvent.Kind.REPORT_EDITED, actor=actor, data={"fields": changed})
     return record
 
 

@@ -11,6 +11,7 @@ from cases.mediation_report.models import MediationRecord, ReportLock
 from cases.mediation_report.periods import ReportPeriod
 from cases.mediation_report.selectors import mediation_report
 from cases.models import CaseEvent
+from cases.timeline import describe
 from pinggu_center.models import AuditLog
 
 from .helpers import archive, fields, local, register, reopen
@@ -71,7 +72,8 @@ def test_the_director_edits_before_the_lock_and_is_refused_after(org, director, 
     total = mediation_report(org.village, Q3).total.values
     assert (total["people"], total["amount"], total["criminal"], total["criminal_people"]) == (3, 900, 1, 3)
     event = september_case.events.get(kind=CaseEvent.Kind.REPORT_EDITED)
-    assert event.actor == director and "涉及人数" in event.note
+    assert event.actor == director and event.data == {"fields": ["people", "amount", "criminal", "criminal_people"]}
+    assert describe(event) == "修改：涉及人数、涉及金额（元）、防止民间纠纷转化为刑事案件、防止民转刑涉及人数"
     lock(town_user, org.town, Q3)
     with refused("report_period_locked"):
         report_services.update_report(case_id=september_case.pk, actor=director, fields=fields(people=4))
