@@ -13,15 +13,19 @@ from cases.models import Case
 from pinggu_center import topics
 from pinggu_center.models import Outbox
 
-# A change to any of these can change what the index holds for the case.
-INDEXED_FIELDS = frozenset({"status", "title", "description", "summary", "category", "division"})
+# A change to any of these changes what the index holds for the case; so does closing or reopening it (a status
+# saved as closed, or with closed_at: reopening clears it). Other status moves (path chosen, escalated,
+# transferred) leave an open case open, and the overdue sweep's escalations add no row.
+TEXT_FIELDS = frozenset({"title", "description", "summary", "category", "division"})
 
 
 @receiver(post_save, sender=Case, dispatch_uid="aids_index_on_case_save")
 def case_saved(sender: type[Case], instance: Case, created: bool, update_fields: Any = None, **kwargs: Any) -> None:
     if kwargs.get("raw"):
         return
-    if created or update_fields is None or INDEXED_FIELDS & set(update_fields):
+    fields = set(update_fields or ())
+    closing_or_reopening = "status" in fields and (instance.status == Case.Status.CLOSED or "closed_at" in fields)
+    if created or update_fields is None or TEXT_FIELDS & fields or closing_or_reopening:
         Outbox.enqueue(topics.SIMILAR_INDEX, case_id=instance.pk)
 
 

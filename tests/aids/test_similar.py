@@ -120,7 +120,7 @@ def test_registering_and_closing_update_the_index_through_the_outbox(org, direct
     assert {"狂犬", "疫苗"} <= words and "王秀兰" not in words and "秀兰" not in words
 
     services.choose_path(case_id=case.pk, actor=director, path=Case.Path.DIRECT)
-    assert Outbox.objects.filter(topic=SIMILAR_INDEX.name, payload__case_id=case.pk).count() == 2  # status changed
+    assert Outbox.objects.filter(topic=SIMILAR_INDEX.name, payload__case_id=case.pk).count() == 1  # still open
     services.archive_case(case_id=case.pk, actor=director, outcome=Case.Outcome.RESOLVED,
                           summary="王秀兰与狗主人达成协议，赔偿医药费一千二百元，电话13912345678。")
     for row in Outbox.objects.filter(topic=SIMILAR_INDEX.name, status=Outbox.Status.PENDING).order_by("pk"):
@@ -130,6 +130,12 @@ def test_registering_and_closing_update_the_index_through_the_outbox(org, direct
     assert "王秀兰" not in doc.summary and "13912345678" not in doc.summary and "王某" in doc.summary
     assert set(SimilarPosting.objects.filter(case_id=case.pk).values_list("closed", flat=True)) == {True}
     assert similar.index_case(case.pk) is False  # nothing changed: idempotent
+    assert Outbox.objects.filter(topic=SIMILAR_INDEX.name, payload__case_id=case.pk).count() == 2  # and closed
+    services.record_follow_up(case_id=case.pk, actor=director, performance="na", risk="", satisfaction="unsatisfied",
+                              note="仍不满意", reopen=True)
+    assert Outbox.objects.filter(topic=SIMILAR_INDEX.name, payload__case_id=case.pk).count() == 3  # reopened
+    deliver(Outbox.objects.filter(topic=SIMILAR_INDEX.name).latest("pk").pk)
+    assert not SimilarDoc.objects.get(pk=case.pk).closed
 
 
 def test_deidentification_of_what_the_panel_shows(org):
