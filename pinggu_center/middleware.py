@@ -1,8 +1,11 @@
-"""A strict Content-Security-Policy: every script and style comes from our own static files."""
+"""Project middleware: a strict Content-Security-Policy (every script and style from our own static files), and
+requests carrying a NUL character refused with a 400."""
 
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+
+from .error_pages import bad_request
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -29,3 +32,21 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         return response
+
+
+class RejectNulMiddleware:
+    """A NUL character in the path or the query string is answered 400 before any view sees it.
+
+    PostgreSQL refuses NUL in text, so a search box or a token that reached a query with one would fail with a
+    500; forms already refuse it field by field (Django's ProhibitNullCharactersValidator), this covers the rest.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path or any(
+            "\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()
+        ):
+            return bad_request(request)
+        return self.get_response(request)
