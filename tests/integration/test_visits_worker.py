@@ -29,7 +29,7 @@ def test_weekly_quota_task_on_a_real_worker(org, director, other_director, celer
     record_weekly_quota.delay(MONDAY.isoformat())
     wait_until(lambda: Notification.objects.filter(recipient=director).exists(), timeout=30)
     assert {(r.member_id, r.met) for r in WeeklyQuotaResult.objects.all()} == {(short.pk, False), (other.pk, True)}
-    assert "王短（1/5）" in Notification.objects.get(recipient=director).text
+    assert "王短（1/5）" in Notification.objects.get(recipient=director).render()
     assert not Notification.objects.filter(recipient=other_director).exists()
 
     before = list(WeeklyQuotaResult.objects.values_list("pk", "households_visited", "met").order_by("pk"))
