@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from pinggu_center.models import Center, Department, Division, Level, User
@@ -209,6 +210,13 @@ class Case(models.Model):
     @property
     def is_overdue(self) -> bool:
         return self.is_open and self.resolution_due is not None and self.resolution_due < timezone.now()
+
+    @cached_property
+    def progress(self):
+        """Where the case is and who it waits on, as a person reads it (cases/progress.py)."""
+        from .progress import case_progress
+
+        return case_progress(self)
 
 
 class Party(models.Model):
@@ -527,6 +535,7 @@ class FollowUp(models.Model):
     satisfaction = models.CharField(_("满意度"), max_length=16, choices=Satisfaction.choices)
     note = models.TextField(_("备注"), blank=True)
     reopened = models.BooleanField(_("已重新办理"), default=False)
+    keep_closed_reason = models.TextField(_("不满意但不重新办理的理由"), blank=True)
 
     class Meta:
         verbose_name = _("回访")

@@ -14,6 +14,7 @@ from pinggu_center.models import User
 
 from .mediation_report.models import MediationRecord
 from .models import Attachment, Case, Category, Summons, Transfer
+from .progress import with_pending_summons
 
 
 def case_for_user(user: User, case_id: int) -> Case:
@@ -25,7 +26,8 @@ def case_for_user(user: User, case_id: int) -> Case:
 
 
 def case_list(user: User) -> QuerySet[Case]:
-    return Case.objects.visible_to(user).select_related("division", "holder", "category").order_by("-registered_at", "-id")
+    cases = Case.objects.visible_to(user).select_related("division", "holder", "category")
+    return with_pending_summons(cases).order_by("-registered_at", "-id")
 
 
 def case_detail_parts(case: Case) -> dict:
@@ -88,7 +90,7 @@ def attachment_for_user(user: User, attachment_id: int) -> Attachment:
 
 def town_held_cases(user: User) -> QuerySet[Case]:
     """Open cases held by the user's own division at its level (escalated to a town)."""
-    return (
+    return with_pending_summons(
         Case.objects.visible_to(user).open()
         .filter(holder_id=user.division_id, level=user.division.level)
         .select_related("division", "holder", "category")
