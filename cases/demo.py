@@ -430,6 +430,7 @@ class _Seeder:
             satisfaction=satisfaction,
             note="电话回访当事人。",
             reopen=reopen,
+            keep_closed_reason="" if reopen else "当事人诉求超出调解范围，已告知其他救济途径。",
         )
 
     # --- the scenarios ------------------------------------------------------------------------------

@@ -296,8 +296,20 @@ class FollowUpForm(ActionForm):
     risk = forms.CharField(label=_("遗留风险"), widget=TEXT, required=False)
     satisfaction = forms.ChoiceField(label=_("满意度"), choices=FollowUp.Satisfaction.choices)
     note = forms.CharField(label=_("备注"), widget=TEXT, required=False)
-    reopen = forms.BooleanField(label=_("当事人不满意，重新办理"), required=False)
+    reopen = forms.TypedChoiceField(
+        label=_("当事人不满意时"), widget=forms.RadioSelect, coerce=lambda value: value == "yes", initial="yes",
+        choices=[("yes", _("重新办理（默认）")), ("no", _("不重新办理，写明理由"))], required=False, empty_value=None,
+    )
+    keep_closed_reason = forms.CharField(label=_("不重新办理的理由"), widget=TEXT, required=False)
     submit_label = _("保存回访")
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("satisfaction") != FollowUp.Satisfaction.UNSATISFIED:
+            data["reopen"], data["keep_closed_reason"] = False, ""  # only 不满意 reopens
+        elif data.get("reopen") is False and not (data.get("keep_closed_reason") or "").strip():
+            self.add_error("keep_closed_reason", _("当事人不满意而不重新办理的，须写明理由。"))
+        return data
 
 
 class ExtendForm(ActionForm):

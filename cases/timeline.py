@@ -119,8 +119,11 @@ def _transferred(data: dict[str, Any], note: str) -> str | None:
 def _follow_up(data: dict[str, Any], note: str) -> str | None:
     if "satisfaction" not in data:
         return None
-    return _("%(satisfaction)s。%(note)s") % {
+    line = _("%(satisfaction)s。%(note)s") % {
         "satisfaction": _label(FollowUp.Satisfaction, data["satisfaction"]), "note": note}
+    if data.get("keep_closed_reason"):  # 不满意, and the case was deliberately kept closed
+        line += _("不重新办理：%s") % data["keep_closed_reason"]
+    return line
 
 
 def _reopened(data: dict[str, Any], note: str) -> str | None:

@@ -187,15 +187,22 @@ def record_transfer_feedback(*, transfer_id: int, actor: User | None, feedback: 
 
 @transaction.atomic
 def record_follow_up(*, case_id: int, actor: User, performance: str, risk: str, satisfaction: str, note: str,
-                     reopen: bool = False, version: int | None = None) -> FollowUp:
-    """回访 a closed case; an unsatisfied party may have it reopened at the level that closed it."""
+                     reopen: bool | None = None, keep_closed_reason: str = "", version: int | None = None) -> FollowUp:
+    """回访 a closed case; 不满意 reopens it at the level that closed it unless a reason to keep it closed is given."""
     case = lock_case(case_id, version=version)
     require(can_follow_up(case, actor))
-    if reopen and satisfaction != FollowUp.Satisfaction.UNSATISFIED:
+    unsatisfied = satisfaction == FollowUp.Satisfaction.UNSATISFIED
+    if reopen and not unsatisfied:
         raise CaseRuleError(_("只有当事人不满意时才能重新办理。"), code="reopen_needs_unsatisfied")
+    reopen = unsatisfied if reopen is None else reopen
+    keep_closed_reason = keep_closed_reason.strip() if unsatisfied and not reopen else ""
+    if unsatisfied and not reopen and not keep_closed_reason:
+        raise CaseRuleError(_("当事人不满意而不重新办理的，须写明理由。"), code="keep_closed_needs_reason")
     follow_up = FollowUp.objects.create(case=case, by=actor, performance=performance, risk=risk,
-                                        satisfaction=satisfaction, note=note, reopened=reopen)
-    record_event(case, CaseEvent.Kind.FOLLOW_UP, actor=actor, note=note, data={"satisfaction": satisfaction})
+                                        satisfaction=satisfaction, note=note, reopened=reopen,
+                                        keep_closed_reason=keep_closed_reason)
+    facts = {"satisfaction": satisfaction, **({"keep_closed_reason": keep_closed_reason} if keep_closed_reason else {})}
+    record_event(case, CaseEvent.Kind.FOLLOW_UP, actor=actor, note=note, data=facts)
     tally.count_follow_up(case, follow_up)
     case.satisfaction = satisfaction
     if reopen:

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
@@ -28,6 +29,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _render_detail(request: HttpRequest, case: Case, *, revealed: bool) -> HttpResponse:
     parts = selectors.case_detail_parts(case)
     user = request.user
+    case.pending_summons = any(s.reported_at is None for w in parts["whistles"] for s in w.summonses.all())
     for whistle in parts["whistles"]:
         for summons in whistle.summonses.all():
             summons.may_report_in = bool(permissions.can_report_in(summons, user))
@@ -88,7 +90,7 @@ class Action:
     form: type[forms.ActionForm]
     title: str
     perform: Callable[..., object]
-    success: str
+    success: str | Callable[[object], str]
 
 
 def _choose_path(user, case, data, target):
@@ -133,8 +135,17 @@ def _transfer(user, case, data, target):
 
 
 def _follow_up(user, case, data, target):
-    fields = ("performance", "risk", "satisfaction", "note", "reopen")
+    fields = ("performance", "risk", "satisfaction", "note", "reopen", "keep_closed_reason")
     return services.record_follow_up(case_id=case.pk, actor=user, version=data["version"], **{k: data[k] for k in fields})
+
+
+def _follow_up_result(follow_up) -> str:
+    """Say what the follow-up did to the case, so nobody has to guess whether 不满意 reopened it."""
+    if follow_up.reopened:
+        return _("已保存回访。当事人不满意，事项已重新办理，办结期限重新计算。")
+    if follow_up.keep_closed_reason:
+        return _("已保存回访。当事人不满意，事项未重新办理：%s") % follow_up.keep_closed_reason
+    return _("已保存回访，事项保持办结。")
 
 
 def _extend(user, case, data, target):
@@ -174,7 +185,7 @@ ACTIONS: dict[str, Action] = {
     "archive": Action(forms.ArchiveForm, gettext_lazy("总结归档"), _archive, gettext_lazy("事项已归档。")),
     "escalate": Action(forms.EscalateForm, gettext_lazy("提级上报"), _escalate, gettext_lazy("已提级上报。")),
     "transfer": Action(forms.TransferForm, gettext_lazy("移交处置"), _transfer, gettext_lazy("已移交。")),
-    "follow_up": Action(forms.FollowUpForm, gettext_lazy("回访"), _follow_up, gettext_lazy("已保存回访。")),
+    "follow_up": Action(forms.FollowUpForm, gettext_lazy("回访"), _follow_up, _follow_up_result),
     "extend": Action(forms.ExtendForm, gettext_lazy("延长期限"), _extend, gettext_lazy("已延长办结期限。")),
     "review": Action(forms.ReviewForm, gettext_lazy("区级点评"), _review, gettext_lazy("已保存点评。")),
     "attach": Action(forms.AttachForm, gettext_lazy("上传附件"), _attach, gettext_lazy("已上传附件。")),
@@ -213,11 +224,11 @@ def _run(request: HttpRequest, case: Case, name: str, target: Summons | Transfer
     form = action.form(data, files, case=case, user=request.user)
     if bound and form.is_valid():
         try:
-            action.perform(request.user, case, form.cleaned_data, target)
+            result = action.perform(request.user, case, form.cleaned_data, target)
         except (services.CaseRuleError, django_forms.ValidationError) as error:
             messages.error(request, error.messages[0] if hasattr(error, "messages") else str(error))
         else:
-            messages.success(request, str(action.success))
+            messages.success(request, action.success(result) if callable(action.success) else str(action.success))
         return redirect(case.get_absolute_url())
     status = 400 if form.is_bound else 200
     context = {"case": case, "form": form, "title": action.title, "target": target}

@@ -316,5 +316,5 @@ def test_case_keeps_its_first_escalation_and_latest_satisfaction(org, cadre, dir
     other = _closed(org, cadre, director)
     for answer in ["unsatisfied", "basically"]:
         services.record_follow_up(case_id=other.pk, actor=director, performance="na", risk="", satisfaction=answer,
-                                  note="")
+                                  note="", reopen=False, keep_closed_reason="诉求超出调解范围")
     assert Case.objects.get(pk=other.pk).satisfaction == "basically"

@@ -168,7 +168,7 @@ def test_archive_and_follow_up_reopen(client_for, joint_case, director):
     joint_case.refresh_from_db()
     assert joint_case.status == Case.Status.CLOSED
     response = _post(client, "case_follow_up", joint_case.pk, {
-        "version": joint_case.version, "performance": "partly", "satisfaction": "unsatisfied", "reopen": "on"})
+        "version": joint_case.version, "performance": "partly", "satisfaction": "unsatisfied", "reopen": "yes"})
     assert "已保存回访。" in _text(response)
     joint_case.refresh_from_db()
     assert joint_case.status == Case.Status.HANDLING

@@ -68,7 +68,7 @@ def test_a_change_to_an_old_case_reaches_the_counters(org, director):
     before = rollup.total(rollup.review_rates(period, group=None, where={}))
     assert before["followed_up"] == 0
     services.record_follow_up(case_id=case.pk, actor=director, performance="na", risk="", satisfaction="unsatisfied",
-                              note="")
+                              note="", reopen=False, keep_closed_reason="诉求超出调解范围")
     after = rollup.total(rollup.review_rates(period, group=None, where={}))
     assert (after["followed_up"], after["satisfied"]) == (1, 0)
     call_command("rebuild_counters", stdout=StringIO())  # a rebuild from scratch agrees
