@@ -11,7 +11,7 @@ from .models import User
 # (url name, label, roles that see it; None means every signed-in role)
 NAV_ITEMS = [
     ("home", _("工作台"), None),
-    ("cases:case_create", _("登记事项"), {"village_director", "village_staff", "town_staff"}),
+    ("cases:case_create", _("登记事项"), {"village_director", "village_staff"}),
     ("cases:case_list", _("事项台账"), None),
     ("cases:whistle_inbox", _("吹哨报到"), {"department_staff", "town_staff", "village_director", "district_admin"}),
     ("visits:visit_create", _("走访登记"), {"village_director", "village_staff"}),

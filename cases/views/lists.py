@@ -26,13 +26,19 @@ def case_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def whistle_inbox(request: HttpRequest) -> HttpResponse:
     user = request.user
-    context: dict = {"summonses": [], "transfers": [], "held": [], "waiting": []}
+    context: dict = {"pending_summonses": [], "answered_summonses": [], "pending_transfers": [],
+                     "answered_transfers": [], "held": [], "waiting": []}
     if user.role == User.Role.DEPARTMENT_STAFF:
-        context["summonses"] = list(selectors.department_summonses(user)[:INBOX_LIMIT])
-        context["transfers"] = list(selectors.department_transfers(user)[:INBOX_LIMIT])
+        # What waits for this department comes first; what it already answered is folded below.
+        summonses = list(selectors.department_summonses(user)[:INBOX_LIMIT])
+        transfers = list(selectors.department_transfers(user)[:INBOX_LIMIT])
+        context["pending_summonses"] = [s for s in summonses if s.reported_at is None]
+        context["answered_summonses"] = [s for s in summonses if s.reported_at is not None]
+        context["pending_transfers"] = [t for t in transfers if t.feedback_at is None]
+        context["answered_transfers"] = [t for t in transfers if t.feedback_at is not None]
     elif user.role == User.Role.TOWN_STAFF:
         context["held"] = list(selectors.town_held_cases(user)[:INBOX_LIMIT])
-        context["transfers"] = list(selectors.pending_transfers(user)[:INBOX_LIMIT])
+        context["pending_transfers"] = list(selectors.pending_transfers(user)[:INBOX_LIMIT])
     elif user.is_director_or_above:
         context["waiting"] = list(selectors.waiting_summonses(user)[:INBOX_LIMIT])
         context["held"] = list(selectors.town_held_cases(user)[:INBOX_LIMIT])

@@ -23,6 +23,11 @@ def filter_field(field: forms.BoundField) -> str:
         css = "form-control"
     errors = format_html('<div class="invalid-feedback d-block">{}</div>', " ".join(field.errors)) if field.errors else ""
     invalid = " is-invalid" if field.errors else ""
+    if isinstance(widget, forms.CheckboxInput):  # the label beside the box is the tap target
+        return format_html(
+            '<div class="form-check">{}<label class="form-check-label" for="{}">{}</label></div>{}',
+            field.as_widget(attrs={"class": css + invalid}), field.id_for_label, field.label, errors,
+        )
     return format_html(
         '<label class="form-label small mb-1" for="{}">{}</label>{}{}',
         field.id_for_label,
