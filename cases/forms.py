@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Layout, Submit
+from crispy_forms.layout import Div, Layout, Submit
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
@@ -166,6 +166,10 @@ class ChoosePathForm(ActionForm):
         if self.case is not None and self.user is not None and not can_choose_joint_path(self.case, self.user):
             # The joint path is the director's call: a cadre is not offered it.
             self.fields["path"].choices = [c for c in Case.Path.choices if c[0] != Case.Path.JOINT]
+        # 法治方式 and 法律依据 belong to the legal path only: static/js/case-actions.js shows them when it is chosen.
+        self.helper.layout = Layout(
+            "version", "path", Div("legal_method", "legal_basis", css_id="legal-fields", data_path_only="legal"),
+        )
 
     def clean(self) -> dict:
         data = super().clean()
@@ -239,17 +243,21 @@ class ConfirmationForm(ActionForm):
 class ArchiveForm(ActionForm):
     outcome = forms.ChoiceField(label=_("办理结果"), choices=Case.Outcome.choices)
     summary = forms.CharField(label=_("总结"), widget=TEXT)
+    confirm_no_path = forms.BooleanField(label=_("此事项从未确定办理路径，我确认直接归档"), required=True)
     submit_label = _("总结归档")
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        if self.case is None or self.case.path:
+            del self.fields["confirm_no_path"]  # only a case that never had a path asks for confirmation
         # A dispute asks the people's-mediation report fields (unless a locked period already counts it).
         self.asks_report = self.case is not None and report_forms.asks_report(self.case)
         if self.asks_report:
             report_forms.add_report_fields(self)
             if not self.is_bound:
                 self.initial.update(report_forms.archive_initial(self.case))
-            self.helper.layout = Layout("version", "outcome", "summary", report_forms.report_fieldset())
+            confirm = ["confirm_no_path"] if "confirm_no_path" in self.fields else []
+            self.helper.layout = Layout("version", "outcome", "summary", *confirm, report_forms.report_fieldset())
 
     def clean(self) -> dict:
         data = super().clean()

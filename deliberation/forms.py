@@ -10,6 +10,7 @@ from cases.models import Case
 from pinggu_center.uploads import EVIDENCE_KINDS, validate_upload
 from visits.models import Visit
 
+from . import rules
 from .models import CenterDocument, MajorMatter, MatterStep, Meeting, Resolution
 
 
@@ -20,6 +21,16 @@ def _helper(label: str) -> FormHelper:
 
 
 class MeetingForm(forms.ModelForm):
+    """A meeting is checked against the notice and quorum rules when it is recorded, before any topic is added.
+
+    A meeting that breaks them may still be recorded, as it happened, once the user confirms that it cannot resolve
+    anything; the meeting is then shown everywhere as unable to resolve (Meeting.may_resolve).
+    """
+
+    record_anyway = forms.BooleanField(
+        label=_("我已知晓：此会议不能作出决议，仍然如实登记"), required=False, widget=forms.HiddenInput
+    )
+
     class Meta:
         model = Meeting
         fields = ["center", "kind", "title", "notice_date", "held_at", "venue", "eligible_count", "present_count", "chaired_by"]
@@ -35,6 +46,7 @@ class MeetingForm(forms.ModelForm):
         self.fields["center"].queryset = centers
         self.fields["center"].empty_label = None
         self.helper = _helper(_("保存会议"))
+        self.broken_rules: list[str] = []
 
     def clean(self) -> dict:
         data = super().clean()
@@ -44,7 +56,28 @@ class MeetingForm(forms.ModelForm):
         notice, held = data.get("notice_date"), data.get("held_at")
         if notice and held and notice > timezone.localdate(held):
             self.add_error("notice_date", _("通知日期不能晚于召开日期。"))
+        if not self.errors and data.get("kind"):
+            self.broken_rules = broken_rules(data["kind"], eligible=eligible, present=present, notice_date=notice,
+                                             held_on=timezone.localdate(held))
+            if self.broken_rules and not data.get("record_anyway"):
+                self.fields["record_anyway"].widget = forms.CheckboxInput()
+                raise forms.ValidationError(
+                    _("按规定，此会议不能作出决议：%(rules)s。如会议已经召开、需要如实登记，请勾选下方确认后再保存；"
+                      "会议将标记为“不能作出决议”，其议题不能表决。") % {"rules": "；".join(self.broken_rules)}
+                )
         return data
+
+
+def broken_rules(kind: str, *, eligible: int, present: int, notice_date, held_on) -> list[str]:
+    """The legal rules a meeting of these figures breaks (empty when it may resolve)."""
+    broken = []
+    if not rules.quorum_met(kind, eligible=eligible, present=present):
+        broken.append(_("未达到法定人数（%(rule)s；应到 %(eligible)s 人，实到 %(present)s 人）") % {
+            "rule": rules.QUORUM_RULES[kind], "eligible": eligible, "present": present})
+    if not rules.notice_ok(kind, notice_date=notice_date, held_on=held_on):
+        days = (held_on - notice_date).days
+        broken.append(_("未按规定提前通知（%(rule)s；本次提前 %(days)s 天）") % {"rule": rules.NOTICE_RULE, "days": days})
+    return [str(b) for b in broken]
 
 
 class TopicForm(forms.Form):

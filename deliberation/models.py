@@ -82,6 +82,11 @@ class Meeting(models.Model):
 
         return notice_ok(self.kind, notice_date=self.notice_date, held_on=timezone.localdate(self.held_at))
 
+    @property
+    def may_resolve(self) -> bool:
+        """Whether the meeting may decide anything: quorum present and notice given as the law asks."""
+        return self.quorum_met and self.notice_ok
+
 
 class Topic(models.Model):
     """One agenda item of a meeting."""

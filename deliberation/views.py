@@ -52,12 +52,16 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         center = data.pop("center")
+        data.pop("record_anyway", None)
         try:
             meeting = services.record_meeting(center=center, actor=request.user, data=data)
         except services.DeliberationError as error:
             messages.error(request, str(error))
             return redirect("deliberation:meeting_list")
-        messages.success(request, _("会议已登记，请添加议题。"))
+        if form.broken_rules:
+            messages.warning(request, _("会议已登记，已标记为“不能作出决议”：%s。") % "；".join(form.broken_rules))
+        else:
+            messages.success(request, _("会议已登记，请添加议题。"))
         return redirect(meeting)
     return render(request, "deliberation/meeting_form.html", {"form": form}, status=form_status(form))
 

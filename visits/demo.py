@@ -11,7 +11,7 @@ from cases.models import Category
 from pinggu_center.demo.names import mobile, person_name
 from pinggu_center.models import Division, Level, Member
 
-from .models import Household, Tag, Visit
+from .models import Household, Tag, Visit, name_initials
 from .selectors import visiting_members, week_start_of
 from .services import record_week_quota, turn_visit_into_case
 
@@ -46,11 +46,13 @@ def _seed_households(rng: random.Random) -> None:
         count = 30 if village.name in BUSY_VILLAGES else 8
         for n in range(1, count + 1):
             tags = rng.sample(Tag.values, k=rng.choice([0, 0, 0, 1, 1, 2]))
+            head_name = person_name(rng)
             rows.append(
                 Household(
                     division=village,
                     address=f"{village.name}{n}号",
-                    head_name=person_name(rng),
+                    head_name=head_name,
+                    name_initials=name_initials(head_name),
                     phone=mobile(rng),
                     members_count=rng.randint(1, 6),
                     tags=tags,

@@ -8,10 +8,11 @@ from django.utils.translation import gettext_lazy as _
 from cases.models import Case, Category
 
 from .models import Household, Tag, Visit
+from .selectors import household_keyword
 
 
 class HouseholdFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("户主或住址"), method="filter_keyword")
+    q = django_filters.CharFilter(label=_("姓名、住址、门牌号或拼音首字母"), method="filter_keyword")
     tag = django_filters.ChoiceFilter(label=_("关注标签"), choices=Tag.choices, method="filter_tag")
 
     class Meta:
@@ -19,8 +20,7 @@ class HouseholdFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def filter_keyword(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        value = value.strip()[:50]
-        return queryset.filter(Q(head_name__contains=value) | Q(address__contains=value))
+        return queryset.filter(household_keyword(value)) if value.strip() else queryset
 
     def filter_tag(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(tags__icontains=f'"{value}"')

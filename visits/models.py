@@ -21,6 +21,14 @@ class Tag(models.TextChoices):
     LEFT_BEHIND = "left_behind", _("留守")
 
 
+def name_initials(name: str) -> str:
+    """Pinyin initials of a name, lower case: 王德明 → wdm (what a cadre types to find a household head)."""
+    from pypinyin import Style, lazy_pinyin
+
+    letters = lazy_pinyin(name, style=Style.FIRST_LETTER, errors=lambda chars: list(chars))
+    return "".join(letter[:1] for letter in letters if letter[:1].isascii() and letter[:1].isalnum()).lower()[:50]
+
+
 class HouseholdQuerySet(models.QuerySet):
     def visible_to(self, user: User) -> HouseholdQuerySet:
         return self.filter(division_filter(user, "division"))
@@ -47,6 +55,8 @@ class Household(models.Model):
     )
     address = models.CharField(_("住址"), max_length=200)
     head_name = models.CharField(_("户主"), max_length=50)
+    # Kept by save() (and by the bulk writers, which call name_initials themselves) for the pinyin search.
+    name_initials = models.CharField(_("户主拼音首字母"), max_length=50, blank=True, editable=False)
     phone = models.CharField(_("联系电话"), max_length=20, blank=True)
     members_count = models.PositiveSmallIntegerField(_("家庭人口"), default=1)
     # A list of Tag values; JSON so the SQLite development database holds it too.
@@ -68,6 +78,12 @@ class Household(models.Model):
 
     def __str__(self) -> str:
         return f"{self.head_name}（{self.address}）"
+
+    def save(self, *args, **kwargs) -> None:
+        self.name_initials = name_initials(self.head_name)
+        if kwargs.get("update_fields") is not None and "head_name" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "name_initials"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("visits:household_detail", args=[self.pk])

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, TruncWeek
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -100,11 +100,26 @@ def week_progress(user: User, today: date | None = None) -> dict | None:
     }
 
 
+def household_keyword(keyword: str) -> Q:
+    """A household by its head's name or surname, its address or house number, or the head's pinyin initials."""
+    keyword = keyword.strip()[:50]
+    matches = Q(head_name__contains=keyword) | Q(address__contains=keyword)
+    if keyword.isascii() and keyword.isalpha():
+        matches |= Q(name_initials__startswith=keyword.lower())  # wdm → 王德明
+    return matches
+
+
+def recently_visited_first(households: QuerySet[Household]) -> QuerySet[Household]:
+    """Order households by their latest visit (kept on the row), the most recent first, then the never visited."""
+    return households.order_by(F("last_visited_on").desc(nulls_last=True), "address", "pk")
+
+
 def search_households(user: User, keyword: str, limit: int = 20) -> QuerySet[Household]:
+    """The visit form's household picker: matches of the keyword, or the user's households to browse."""
     households = Household.objects.visible_to(user).select_related("division")
-    if keyword:
-        households = households.filter(Q(head_name__contains=keyword) | Q(address__contains=keyword))
-    return households.order_by("address")[:limit]
+    if keyword.strip():
+        households = households.filter(household_keyword(keyword))
+    return recently_visited_first(households)[:limit]
 
 
 @dataclass

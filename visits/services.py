@@ -20,7 +20,7 @@ from pinggu_center.errors import RuleError
 from pinggu_center.models import AuditLog, Division, Member, User
 from pinggu_center.notifications import notify_division
 
-from .models import CadreAssessment, Household, Visit, WeeklyQuotaResult
+from .models import CadreAssessment, Household, Visit, WeeklyQuotaResult, name_initials
 from .selectors import prorated_quota, quota_counts
 
 
@@ -66,7 +66,8 @@ def import_households(*, division: Division, actor: User, rows: list[dict[str, A
     """Save the confirmed good rows of an import; rows that exist meanwhile are skipped, never duplicated."""
     _require_writer(actor)
     before = Household.objects.filter(division=division).count()
-    Household.objects.bulk_create([Household(division=division, **row) for row in rows], ignore_conflicts=True)
+    households = [Household(division=division, name_initials=name_initials(row["head_name"]), **row) for row in rows]
+    Household.objects.bulk_create(households, ignore_conflicts=True)
     created = Household.objects.filter(division=division).count() - before
     audit.record(AuditLog.Action.CHANGE, actor=actor, obj=division, detail=f"import {created} households")
     return created

@@ -23,7 +23,7 @@ from pinggu_center.forms import (
     is_draft_submission,
     posted_client_token,
 )
-from pinggu_center.models import AuditLog
+from pinggu_center.models import AuditLog, Level
 from pinggu_center.paging import capped_page
 
 from . import selectors, services
@@ -39,9 +39,11 @@ IMPORT_SESSION_KEY = "visits_household_import"
 
 @login_required
 def household_list(request: HttpRequest) -> HttpResponse:
-    households = (
-        Household.objects.visible_to(request.user).select_related("division").order_by("division__code", "address")
-    )
+    households = Household.objects.visible_to(request.user).select_related("division")
+    if request.user.division.level == Level.VILLAGE:  # a village's own households: the recently visited first
+        households = selectors.recently_visited_first(households)
+    else:
+        households = households.order_by("division__code", "address")
     filterset = HouseholdFilter(request.GET, queryset=households)
     if request.GET.get("export") == "xlsx":
         audit.record(AuditLog.Action.EXPORT, request=request, detail=f"households {request.GET.urlencode()}"[:500])
@@ -144,7 +146,7 @@ def visit_create(request: HttpRequest) -> HttpResponse:
     household_id = request.GET.get("household") or request.POST.get("household")
     if not (household_id and household_id.isdigit()):
         keyword = request.GET.get("q", "").strip()[:50]
-        matches = selectors.search_households(request.user, keyword) if keyword else []
+        matches = selectors.search_households(request.user, keyword)  # no keyword: browse, recently visited first
         return render(
             request, "visits/visit_search.html", {"progress": progress, "keyword": keyword, "matches": matches}
         )

@@ -66,7 +66,7 @@ def test_unknown_or_bad_filter_values_do_not_reach_the_orm(client_for, org, dire
 def test_list_pages_by_25(client_for, org, director):
     _bulk_cases(org.center, 30)
     body = client_for(director).get(LIST).content.decode()
-    assert body.count('<tr>\n    <td class="text-nowrap"><a href') == 25
+    assert body.count('<td class="text-nowrap"><a class="card-link" href') == 25
     assert "第 1 / 2 页" in body
 
 

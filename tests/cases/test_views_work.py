@@ -260,3 +260,28 @@ def test_inboxes_per_role(client_for, org, director, town_user):
 
 def test_category_seeded(db):
     assert Category.objects.filter(code="neighbour").exists()
+
+
+def test_archiving_a_case_that_never_had_a_path_asks_for_confirmation(client_for, case, director):
+    client = client_for(director)
+    form = client.get(reverse("cases:case_archive", args=[case.pk])).content.decode()
+    assert 'data-testid="no-path-warning"' in form and 'name="confirm_no_path"' in form
+    data = {"version": case.version, "outcome": "withdrawn", "summary": "当事人撤回"}
+    refused = _post(client, "case_archive", case.pk, data)
+    assert refused.status_code == 400
+    case.refresh_from_db()
+    assert case.status == Case.Status.REGISTERED
+    _post(client, "case_archive", case.pk, {**data, "confirm_no_path": "on"})
+    case.refresh_from_db()
+    assert case.status == Case.Status.CLOSED
+
+
+def test_archiving_a_case_with_a_path_needs_no_confirmation(client_for, joint_case, director):
+    form = client_for(director).get(reverse("cases:case_archive", args=[joint_case.pk])).content.decode()
+    assert 'name="confirm_no_path"' not in form
+
+
+def test_path_form_marks_the_legal_fields_as_legal_only(client_for, case, cadre):
+    form = client_for(cadre).get(reverse("cases:case_choose_path", args=[case.pk])).content.decode()
+    block = form.split('id="legal-fields"')[1].split("</div>\n</div>")[0]
+    assert 'data-path-only="legal"' in form and 'name="legal_method"' in block and 'name="legal_basis"' in block

@@ -179,3 +179,42 @@ def test_auditor_cannot_vote(org, auditor):
     topic = TopicFactory(meeting=MeetingFactory(center=org.center))
     with refused("not_allowed", DeliberationError):
         record_vote(topic_id=topic.pk, actor=auditor, **VOTE)
+
+
+def _villager_meeting_post(org, *, notice_days: int, present: int, **extra) -> dict:
+    held = timezone.localtime() - timedelta(hours=2)
+    return {
+        "center": org.center.pk, "kind": MeetingKind.VILLAGER, "title": "村民会议",
+        "notice_date": (held.date() - timedelta(days=notice_days)).isoformat(),
+        "held_at": held.strftime("%Y-%m-%dT%H:%M"), "eligible_count": 100, "present_count": present, **extra,
+    }
+
+
+def test_short_notice_is_warned_at_creation_before_any_topic(org, director, client_for):
+    client = client_for(director)
+    url = reverse("deliberation:meeting_create")
+    warned = client.post(url, _villager_meeting_post(org, notice_days=9, present=60))
+    html = warned.content.decode()
+    assert warned.status_code == 400 and not Meeting.objects.exists()
+    assert "未按规定提前通知" in html and "本次提前 9 天" in html and 'type="checkbox" name="record_anyway"' in html
+
+    recorded = client.post(url, _villager_meeting_post(org, notice_days=9, present=60, record_anyway="on"), follow=True)
+    meeting = Meeting.objects.get()
+    assert not meeting.may_resolve
+    page = recorded.content.decode()
+    assert "已标记为“不能作出决议”" in page and 'data-testid="cannot-resolve"' in page
+    topic = TopicFactory(meeting=meeting)
+    detail = client.get(meeting.get_absolute_url()).content.decode()
+    assert reverse("deliberation:topic_vote", args=[topic.pk]) not in detail  # no votes typed for nothing
+
+
+def test_missing_quorum_is_warned_at_creation(org, director, client_for):
+    warned = client_for(director).post(reverse("deliberation:meeting_create"),
+                                       _villager_meeting_post(org, notice_days=12, present=40))
+    assert warned.status_code == 400 and "未达到法定人数" in warned.content.decode()
+
+
+def test_a_lawful_meeting_is_recorded_without_a_warning(org, director, client_for):
+    response = client_for(director).post(reverse("deliberation:meeting_create"),
+                                         _villager_meeting_post(org, notice_days=10, present=51))
+    assert response.status_code == 302 and Meeting.objects.get().may_resolve

@@ -75,7 +75,11 @@ def test_case_journey(live_server, phone_page, page, login, screenshot, people):
     login(page, live_server, "xfgz_director", PASSWORD)
     page.goto(url + case.get_absolute_url())
     _follow(page, "cases:case_choose_path", case.pk)
+    assert not page.locator("#legal-fields").is_visible()  # 法治方式 / 法律依据 belong to the legal path only
+    page.check("input[name=path][value=legal]")
+    assert page.locator("#id_legal_method").is_visible() and page.locator("#id_legal_basis").is_visible()
     page.check("input[name=path][value=joint]")
+    assert not page.locator("#legal-fields").is_visible()
     _submit(page, "确定路径")
     _follow(page, "cases:case_whistle", case.pk)
     page.fill("#id_matter", "请司法所派员参加联合调解")
