@@ -16,7 +16,9 @@ from importlib import import_module
 from importlib.util import find_spec
 
 from django.apps import apps
+from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from pinggu_center import topics
 from pinggu_center.demo.names import mobile, person_name
@@ -327,6 +329,28 @@ class _Seeder:
         case = self.register(village, enforcement=scenario == "enforcement")
         with suppress(_Stop):
             getattr(self, f"_{scenario}")(clock, case)
+        with suppress(_Stop):
+            self.sweep_if_overdue(clock, case)
+
+    def sweep_if_overdue(self, clock: _Clock, case: Case) -> None:
+        """Play the overdue sweep where it would have run: a case left open past its deadline at a level the sweep
+        escalates from was escalated (automatically) shortly after that deadline and routed up. So what the demo
+        shows as overdue was meant to be, and a fresh `make run` gives the sweep nothing to do."""
+        case.refresh_from_db()
+        due = case.resolution_due
+        if (
+            case.status not in (Case.Status.REGISTERED, Case.Status.HANDLING)
+            or not settings.AUTO_ESCALATE_OVERDUE.get(case.level)
+            or due is None
+            or due > clock.real_now - timedelta(hours=1)
+        ):
+            return
+        clock.at(max(clock.now, due + timedelta(minutes=10)))
+        level = case.level
+        services.escalate_case(case_id=case.pk, from_level=level, actor=None, automatic=True,
+                               reason=gettext("超过本层级办结期限，系统自动提级上报。"))
+        clock.at(clock.now + timedelta(minutes=1))
+        services.route_escalation(case_id=case.pk, level=Level.above(level))
 
     def register(self, village: Division, *, enforcement: bool) -> Case:
         rng = self.rng

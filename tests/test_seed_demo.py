@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import io
 import time
+from datetime import timedelta
 
 import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.db import transaction
+from django.utils import timezone
 
 from cases.models import Agreement, Case, CaseEvent, FollowUp, Summons
 from pinggu_center.models import Center, Department, Division, Level, User
@@ -112,6 +114,19 @@ def test_cases_cover_the_lifecycle(demo):
     assert CaseEvent.objects.filter(kind=CaseEvent.Kind.ROUTED).exists()
     oldest = Case.objects.order_by("registered_at").first().registered_at
     assert (Case.objects.latest("registered_at").registered_at - oldest).days > 150
+
+
+def test_the_overdue_sweep_finds_nothing_to_escalate_after_seeding(demo):
+    """What is overdue was meant to be: overdue village cases were escalated, as the sweep would have, when due."""
+    from django.conf import settings
+
+    levels = [level for level, on in settings.AUTO_ESCALATE_OVERDUE.items() if on]
+    overdue = Case.objects.filter(status__in=["registered", "handling"], level__in=levels,
+                                  resolution_due__lt=timezone.now())
+    assert overdue.count() == 0
+    automatic = CaseEvent.objects.filter(kind=CaseEvent.Kind.ESCALATED, automatic=True)
+    assert automatic.exists()
+    assert all(event.at < timezone.now() - timedelta(minutes=5) for event in automatic)
 
 
 def test_visits(demo):
