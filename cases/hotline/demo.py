@@ -64,6 +64,11 @@ def _hotline_case(rng: random.Random, centers: list[Center], n: int, matter: tup
     order, errors = validate_order(data, now=timezone.now())
     if errors:
         return None  # a demo database without that category: skip rather than fail the seed
+    if order.reply_by < timezone.now() + timedelta(hours=1):
+        # An order on a short clock (2 or 24 hours) came in recently enough to be answered in time: the demo's
+        # overdue cases are the ones it means to be, not ones the sweep would escalate minutes after `make run`.
+        data["received_at"] = (timezone.now() - timedelta(minutes=rng.randint(5, 50))).isoformat()
+        order, errors = validate_order(data, now=timezone.now())
     return register_case(center=order.center, intake=hotline_intake(order), actor=None)
 
 
