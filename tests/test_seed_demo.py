@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import time
-from datetime import timedelta
 
 import pytest
 from django.apps import apps
@@ -126,7 +125,6 @@ def test_the_overdue_sweep_finds_nothing_to_escalate_after_seeding(demo):
     assert overdue.count() == 0
     automatic = CaseEvent.objects.filter(kind=CaseEvent.Kind.ESCALATED, automatic=True)
     assert automatic.exists()
-    assert all(event.at < timezone.now() - timedelta(minutes=5) for event in automatic)
 
 
 def test_visits(demo):
