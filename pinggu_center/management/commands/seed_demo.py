@@ -10,7 +10,7 @@ from importlib.util import find_spec
 from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 
 
 class Command(BaseCommand):
@@ -38,4 +38,17 @@ class Command(BaseCommand):
             module = import_module(module_name)
             with transaction.atomic():
                 module.seed(scale=scale, stdout=self.stdout)
+                refresh_planner_statistics()
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
+
+
+def refresh_planner_statistics() -> None:
+    """Let PostgreSQL plan the next step's queries on the rows this step wrote.
+
+    Without statistics the planner takes freshly filled tables for empty and joins them by nested loops,
+    which turns the demo's per-village look-ups quadratic; inside a transaction (the tests seed in one)
+    autovacuum cannot help, but ANALYZE samples the transaction's own rows.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
