@@ -42,9 +42,9 @@ def test_photo_upload_checks_content_and_is_served_in_scope_only(org, cadre, oth
     fake = SimpleUploadedFile("photo.jpg", b"<html>not an image</html>", content_type="image/jpeg")
     response = client.post(url, {"image": fake})
     assert response.status_code == 400 and "文件类型不支持" in response.content.decode()
-    assert client.post(url, {"image": SimpleUploadedFile("a.png", PNG)}).status_code == 302
+    assert client.post(url, {"image": SimpleUploadedFile("client-named-photo.png", PNG)}).status_code == 302
     photo = ActivityPhoto.objects.get()
-    assert photo.image.name.endswith(".png") and "a.png" not in photo.image.name
+    assert photo.image.name.endswith(".png") and "client-named-photo" not in photo.image.name  # stored under a name of ours
     file_url = reverse("legal_education:photo_file", args=[photo.pk])
     served = client.get(file_url)
     assert served.status_code == 200 and served["Content-Type"] == "image/png"
