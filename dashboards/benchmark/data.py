@@ -106,8 +106,8 @@ WHERE c.number LIKE 'BM-%%' AND c.status = 'closed' AND c.closure = 'archive' AN
 """
 
 HOUSEHOLDS_SQL = """
-INSERT INTO visits_household (division_id, address, head_name, phone, members_count, tags, created_at)
-SELECT d.id, '基准地址' || h, '户主' || h, '', 3, '[]'::jsonb, now()
+INSERT INTO visits_household (division_id, address, head_name, name_initials, phone, members_count, tags, created_at)
+SELECT d.id, '基准地址' || h, '户主' || h, 'hz' || h, '', 3, '[]'::jsonb, now()
 FROM pinggu_center_division d CROSS JOIN generate_series(1, %(per_village)s) AS h
 WHERE d.level = 'village'
 ON CONFLICT DO NOTHING
