@@ -134,7 +134,8 @@ def test_archive_form_explains_and_validates_the_report_fields(client_for, direc
     form = client.get(url).content.decode()
     assert "人民调解统计" in form and "不少于当事人人数" in form and "防止因民间纠纷引起自杀" in form
     data = {"version": case.version + 0, "outcome": "resolved", "summary": "和解。", "succeeded": "on",
-            "agreement_form": "written", "people": 1, "petition": "on", "petition_people": 4}
+            "agreement_form": "written", "people": 1, "petition": "on", "petition_people": 4,
+                "confirm_no_path": "on"}  # the case never had a path, so archiving it asks for confirmation
     response = client.post(url, data)
     assert response.status_code == 400
     text = response.content.decode()
