@@ -15,6 +15,9 @@
   var CACHED_AT = "X-Offline-Cached-At";
   var dbPromise = null;
   var sending = null;
+  // Set at sign-out: from then on nothing on this page (or in this service worker) may open the database or a
+  // cache again, or a send still under way would re-create what was just deleted.
+  var signedOut = false;
   var channel = typeof BroadcastChannel === "function" ? new BroadcastChannel("pinggu-offline") : null;
 
   function promisify(request) {
@@ -25,6 +28,7 @@
   }
 
   function openDb() {
+    if (signedOut) { return Promise.reject(new Error("signed out")); }
     if (!dbPromise) {
       dbPromise = new Promise(function (resolve, reject) {
         var request = indexedDB.open(DB_NAME, 1);
@@ -44,6 +48,11 @@
     return dbPromise;
   }
 
+  function openCache(name) {
+    if (signedOut) { return Promise.reject(new Error("signed out")); }
+    return caches.open(name);
+  }
+
   async function store(name, mode) {
     var db = await openDb();
     return db.transaction(name, mode).objectStore(name);
@@ -58,6 +67,8 @@
     getMeta: async function (key) { return promisify((await store("meta", "readonly")).get(key)); },
     setMeta: async function (key, value) { return promisify((await store("meta", "readwrite")).put(value, key)); },
   };
+
+  api.openCache = openCache;
 
   api.uuid = function () {
     if (scope.crypto && scope.crypto.randomUUID) { return scope.crypto.randomUUID(); }
@@ -225,7 +236,7 @@
   }
 
   api.putPage = async function (cacheName, url, response) {
-    var cache = await caches.open(cacheName);
+    var cache = await openCache(cacheName);
     await cache.put(url, await stamped(response));
   };
 
@@ -244,7 +255,7 @@
   api.matchPage = async function (url) {
     var user = await api.getMeta("user");
     if (!user) { return null; }
-    var cache = await caches.open(api.pageCacheName(user));
+    var cache = await openCache(api.pageCacheName(user));
     var response = await cache.match(url);
     if (!response) { return null; }
     if (expired(response, url, await api.getMeta("config"))) {
@@ -259,7 +270,7 @@
     var user = await api.getMeta("user");
     var config = await api.getMeta("config");
     if (!user || !config || !config.visitPath || new URL(url).pathname !== config.visitPath) { return null; }
-    var cache = await caches.open(api.pageCacheName(user));
+    var cache = await openCache(api.pageCacheName(user));
     var keys = await cache.keys();
     for (var i = 0; i < keys.length; i++) {
       var key = new URL(keys[i].url);
@@ -272,6 +283,7 @@
 
   // After each sign-in the phone belongs to one cadre: pages kept for anybody else are dropped.
   api.hello = async function (user, state) {
+    if (channel) { channel.postMessage({ type: "signed-in" }); }
     await api.setMeta("user", user);
     if (state && state.enabled) {
       await api.setMeta("config", {
@@ -297,7 +309,7 @@
         found.push(url.href);
       }
     }
-    var cache = await caches.open(STATIC_CACHE);
+    var cache = await openCache(STATIC_CACHE);
     for (var i = 0; i < found.length; i++) {
       if (await cache.match(found[i])) { continue; }
       try {
@@ -312,7 +324,7 @@
   // Fetch and keep the pages the cadre needs without signal; pages no longer on the list are dropped.
   api.refreshPages = async function (state) {
     var cacheName = api.pageCacheName(state.user);
-    var cache = await caches.open(cacheName);
+    var cache = await openCache(cacheName);
     var wanted = state.precache.map(function (url) { return new URL(url, scope.location.href).href; });
     var queue = wanted.slice();
     var seen = {};
@@ -340,7 +352,7 @@
     var user = await api.getMeta("user");
     var config = await api.getMeta("config");
     if (!user || !config) { return; }
-    var cache = await caches.open(api.pageCacheName(user));
+    var cache = await openCache(api.pageCacheName(user));
     var keys = await cache.keys();
     for (var i = 0; i < keys.length; i++) {
       var response = await cache.match(keys[i]);
@@ -348,11 +360,21 @@
     }
   };
 
-  // Signing out: every draft and every cached page leaves the phone.
+  // Signing out: every draft and every cached page leaves the phone. The page's own listeners are not told (they
+  // would open the database again to count drafts); the service worker is told to let go, then unregistered, so
+  // the sign-in page after it is served without it.
   api.clearEverything = async function () {
+    signedOut = true;
     if (dbPromise) {
       try { (await dbPromise).close(); } catch (error) { /* already closed */ }
       dbPromise = null;
+    }
+    if (channel) { channel.postMessage({ type: "signed-out" }); }
+    if (scope.navigator && scope.navigator.serviceWorker) {
+      try {
+        var registrations = await scope.navigator.serviceWorker.getRegistrations();
+        await Promise.all(registrations.map(function (registration) { return registration.unregister(); }));
+      } catch (error) { /* the server's Clear-Site-Data header removes it as well */ }
     }
     var deleted = new Promise(function (resolve) {
       var request = indexedDB.deleteDatabase(DB_NAME);
@@ -362,8 +384,21 @@
     await Promise.all(keys.map(function (key) { return caches.delete(key); }));
     // A connection held elsewhere is closed by its versionchange handler; never hold up the sign-out for long.
     await Promise.race([deleted, new Promise(function (resolve) { setTimeout(resolve, 3000); })]);
-    api.notify();
   };
+
+  // Another page signed out: this one (or the service worker) stops touching the phone's storage too, until a
+  // page says somebody signed in again.
+  if (channel) {
+    channel.addEventListener("message", function (event) {
+      var type = event.data && event.data.type;
+      if (type === "signed-out") {
+        signedOut = true;
+        if (dbPromise) { dbPromise.then(function (db) { db.close(); }, function () {}); dbPromise = null; }
+      } else if (type === "signed-in") {
+        signedOut = false;
+      }
+    });
+  }
 
   scope.PingguOffline = api;
 })(self);

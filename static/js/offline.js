@@ -293,7 +293,7 @@
     config = await store.getMeta("config");
     await store.sendAll();
     var refreshedAt = await store.getMeta("refreshedAt");
-    var cache = await caches.open(store.pageCacheName(userId));
+    var cache = await store.openCache(store.pageCacheName(userId));
     var kept = (await cache.keys()).length;
     if (state.enabled && (!kept || !refreshedAt || Date.now() - refreshedAt > REFRESH_EVERY_MS)) {
       await store.refreshPages(state);

@@ -55,7 +55,8 @@ function isFormPath(url) {
 
 // Static files: the cached copy at once, refreshed in the background (they hold no resident's data).
 async function staticFile(event, request) {
-  var cache = await caches.open(store.STATIC_CACHE);
+  var cache;
+  try { cache = await store.openCache(store.STATIC_CACHE); } catch (signedOut) { return fetch(request); }
   var cached = await cache.match(request);
   var fresh = fetch(request).then(function (response) {
     if (response.ok) { return cache.put(request, response.clone()).then(function () { return response; }); }
@@ -80,22 +81,27 @@ function withTimeout(promise, ms) {
 async function page(request, url) {
   // The drafts page is one page whatever its query (?saved=1 after keeping a form).
   var key = url.pathname === CONFIG.draftsUrl ? url.origin + url.pathname : url.href;
-  var cached = await store.matchPage(key);
+  // After sign-out the store refuses to open anything: such a page simply comes from the network.
+  var cached = await nothingIfSignedOut(store.matchPage(key));
   try {
     var network = fetch(request);
     var response = await (cached ? withTimeout(network, NAVIGATION_TIMEOUT_MS) : network);
     if (cached && response.ok && response.type === "basic") {
-      var user = await store.getMeta("user");
-      if (user) { await store.putPage(store.pageCacheName(user), key, response.clone()); }
+      var user = await nothingIfSignedOut(store.getMeta("user"));
+      if (user) { await nothingIfSignedOut(store.putPage(store.pageCacheName(user), key, response.clone())); }
     }
     return response;
   } catch (error) {
     if (cached) { return cached; }
-    var shell = await store.visitShell(url.href);
+    var shell = await nothingIfSignedOut(store.visitShell(url.href));
     if (shell) { return shell; }
-    var unavailable = await store.matchPage(new URL(CONFIG.unavailableUrl, self.location.href).href);
+    var unavailable = await nothingIfSignedOut(store.matchPage(new URL(CONFIG.unavailableUrl, self.location.href).href));
     return unavailable || new Response("", { status: 503 });
   }
+}
+
+function nothingIfSignedOut(promise) {
+  return promise.catch(function () { return null; });
 }
 
 // A form posted while the server cannot be reached is kept on the phone, and the drafts page says so.
