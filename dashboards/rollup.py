@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from cases.models import Case, CaseTally
@@ -99,6 +100,38 @@ def _with_ratios(row: dict) -> dict:
     for name, (numerator, denominator) in RATES.items():
         row[name] = row[numerator] * 100.0 / row[denominator] if row[denominator] else None
     return row
+
+
+def months_of(period: Period) -> list[date]:
+    """The first day of every month that the period touches, in order."""
+    months, month = [], period.start.replace(day=1)
+    while month <= period.end:
+        months.append(month)
+        month = _next_month(month)
+    return months
+
+
+def monthly(period: Period, *, where: dict[str, Any]) -> list[dict]:
+    """One row per month of `period`: intake, closed, closed in the village and 小事不出村率, from the counters.
+
+    Same rows and `where` as review_rates (whole months plus the days at the edges, so the months add up to the
+    period's total); one query. The rate is counted over the cases registered in that month, as in the tables.
+    """
+    rows, _key = _tally_rows(period, None, where)
+    numerator, denominator = RATES["village_rate"]
+    found = {
+        row["month"]: row
+        for row in rows.order_by()
+        .values(month=TruncMonth("period"))
+        .annotate(intake=Sum("intake"), **{numerator: Sum(numerator), denominator: Sum(denominator)})
+    }
+    result = []
+    for month in months_of(period):
+        row = found.get(month, {})
+        counts = {name: row.get(name) or 0 for name in ("intake", numerator, denominator)}
+        rate = counts[numerator] * 100.0 / counts[denominator] if counts[denominator] else None
+        result.append({"month": month, **counts, "village_rate": rate})
+    return result
 
 
 def total(rates: dict[Any, dict]) -> dict:

@@ -20,7 +20,7 @@ from pinggu_center.models import AuditLog, Division, Level, User
 from pinggu_center.paging import capped_page
 from pinggu_center.scopes import visible_centers, visible_divisions
 
-from . import exports, rates, rollup, selectors
+from . import charts, exports, rates, rollup, selectors
 from .forms import PeriodForm
 from .models import ExportJob
 from .tasks import build_export
@@ -98,8 +98,10 @@ def town_page(request: HttpRequest) -> HttpResponse:
         return redirect("home")
     town = _division(user, user.division_id, Level.TOWN)
     period = rates.this_year()
-    villages = selectors.villages_of(town)
-    table = rates.with_rates(villages, rollup.review_rates(period, group="village", where={"town": town}))
+    by_village = rollup.review_rates(period, group="village", where={"town": town})
+    table = rates.with_rates(selectors.villages_of(town), by_village)
+    averages = [(_("%(town)s平均") % {"town": town.name}, rollup.total(by_village))]
+    months = rollup.monthly(period, where={"town": town})
     context = {
         "town": town,
         "period": period,
@@ -107,6 +109,9 @@ def town_page(request: HttpRequest) -> HttpResponse:
         "transfers": selectors.open_transfers_to(town),
         "whistles": selectors.whistles_to(town),
         "table": table,
+        "compare_chart": charts.comparison(table, averages, mark=0),
+        "months": months,
+        "trend_chart": charts.trend(months),
         "warnings": aids_selectors.warning_summary(user) if aids_selectors else None,
     }
     return render(request, "dashboards/town_page.html", context)
@@ -121,12 +126,20 @@ def district_review(request: HttpRequest) -> HttpResponse:
         return render(request, "dashboards/district_review.html", {"form": form}, status=400)
     period = form.period
     by_town = rollup.review_rates(period, group="town", where={})
+    total = rollup.total(by_town)
+    table = rates.with_rates(selectors.towns(), by_town)
+    departments = selectors.department_ranking(period)
+    months = rollup.monthly(period, where={})
     context = {
         "form": form,
         "period": period,
-        "total": rollup.total(by_town),
-        "table": rates.with_rates(selectors.towns(), by_town),
-        "departments": selectors.department_ranking(period),
+        "total": total,
+        "table": table,
+        "departments": departments,
+        "compare_chart": charts.comparison(table, [(_("全区平均"), total)], mark=0),
+        "months": months,
+        "trend_chart": charts.trend(months),
+        "ranking_chart": charts.ranking(departments),
         "warnings": aids_selectors.warning_summary(request.user) if aids_selectors else None,
         "delivery_problems": org_selectors.delivery_problem_count(),
     }
@@ -141,12 +154,21 @@ def town_review(request: HttpRequest, town_id: int) -> HttpResponse:
         return render(request, "dashboards/town_review.html", {"form": form, "town": town}, status=400)
     period = form.period
     by_village = rollup.review_rates(period, group="village", where={"town": town})
+    total = rollup.total(by_village)
+    table = rates.with_rates(selectors.villages_of(town), by_village)
+    # The district's rates are an aggregate over every town: comparing with them shows no other town's figures.
+    district = rollup.total(rollup.review_rates(period, group=None, where={}))
+    averages = [(_("全区平均"), district), (_("%(town)s平均") % {"town": town.name}, total)]
+    months = rollup.monthly(period, where={"town": town})
     context = {
         "form": form,
         "town": town,
         "period": period,
-        "total": rollup.total(by_village),
-        "table": rates.with_rates(selectors.villages_of(town), by_village),
+        "total": total,
+        "table": table,
+        "compare_chart": charts.comparison(table, averages, mark=1),
+        "months": months,
+        "trend_chart": charts.trend(months),
     }
     return render(request, "dashboards/town_review.html", context)
 
