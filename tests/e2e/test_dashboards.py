@@ -1,4 +1,5 @@
-"""Dashboards in a real browser: the director's charts are drawn, a district reviewer drills down to a case."""
+"""Dashboards in a real browser: the director's and the reviewers' charts are drawn (on a phone too, no wider than
+its screen), a district reviewer drills down to a case."""
 
 from datetime import timedelta
 
@@ -7,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Case, Category, FollowUp
-from tests.cases.factories import CaseFactory
+from tests.cases.factories import CaseFactory, SummonsFactory, WhistleFactory
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -41,6 +42,29 @@ def _activity(org) -> Case:
         if closed:
             FollowUp.objects.create(case=last, performance="na", satisfaction="satisfied")
     return last
+
+
+def _review_activity(org, director) -> None:
+    """Cases in two towns (one closed at the town level) and a whistle each department answered, for the reviews."""
+    _activity(org)
+    now = timezone.now()
+    CaseFactory(center=org.other_center, title="另一镇的事项", registered_at=now - timedelta(days=20),
+                status="closed", closure="archive", outcome="resolved", closed_at=now - timedelta(days=18))
+    CaseFactory(center=org.center, title="镇级办结的事项", registered_at=now - timedelta(days=30), level="town",
+                holder=org.town, status="closed", closure="archive", outcome="resolved",
+                closed_at=now - timedelta(days=25))
+    for department, hours in ((org.justice_office, 3), (org.enforcement, 30), (org.district_court, 12)):
+        whistle = WhistleFactory(case__center=org.center, case__registered_by=director, blown_by=director,
+                                 blown_at=now - timedelta(days=5))
+        SummonsFactory(whistle=whistle, department=department, reported_at=whistle.blown_at + timedelta(hours=hours))
+
+
+def _charts_fit_a_phone(page, chart_ids: list[str]) -> None:
+    """Every chart has ink on its canvas, and the page is no wider than the 375 px screen."""
+    for chart_id in chart_ids:
+        page.wait_for_function(CANVAS_HAS_INK, arg=f"#{chart_id}")
+        assert page.locator(f"#{chart_id}").get_attribute("aria-label")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
 
 
 def _open(page, live_server, path: str):
@@ -116,3 +140,27 @@ def test_another_village_is_not_found(org, director, live_server, page, login):
         reverse("dashboards:export_table") + f"?kind=cases&division={org.other_village.pk}",
     ]:
         assert _open(page, live_server, path).status == 404, path
+
+
+def test_review_charts_are_drawn_on_a_phone(
+    org, district_admin, town_user, director, live_server, phone_page, login, screenshot
+):
+    _review_activity(org, director)
+    login(phone_page, live_server, "district_admin", PASSWORD)
+    assert phone_page.url.endswith(reverse("dashboards:district_review"))
+    _charts_fit_a_phone(phone_page, ["chart-compare", "chart-trend", "chart-ranking"])
+    screenshot(phone_page, "dashboards-district-review-charts-phone")
+    _open(phone_page, live_server, reverse("dashboards:town_review", args=[org.town.pk]))
+    _charts_fit_a_phone(phone_page, ["chart-compare", "chart-trend"])
+    screenshot(phone_page, "dashboards-town-review-charts-phone")
+
+    phone_page.context.clear_cookies()
+    login(phone_page, live_server, "town", PASSWORD)
+    assert phone_page.url.endswith(reverse("dashboards:town_page"))
+    _charts_fit_a_phone(phone_page, ["chart-compare", "chart-trend"])
+    screenshot(phone_page, "dashboards-town-page-charts-phone")
+
+    phone_page.context.clear_cookies()
+    login(phone_page, live_server, "director", PASSWORD)
+    _charts_fit_a_phone(phone_page, ["chart-intake", "chart-mix"])
+    screenshot(phone_page, "dashboards-village-workbench-charts-phone")
