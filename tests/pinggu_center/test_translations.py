@@ -23,6 +23,7 @@ PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]")
 
 @dataclass
 class Entry:
+    msgctxt: str = ""
     msgid: str = ""
     msgid_plural: str = ""
     msgstr: dict[int, str] = field(default_factory=dict)
@@ -64,10 +65,16 @@ def parse_po(path: Path) -> list[Entry]:
         else:
             keyword, _, value = line.partition(" ")
             text = ast.literal_eval(value)
-            if keyword == "msgid":
+            if keyword == "msgctxt":  # pgettext: the context comes first and begins the entry
                 if current.msgstr:
                     finish()
                 current.line = number
+                current.msgctxt = text
+                target = ("msgctxt", 0)
+            elif keyword == "msgid":
+                if current.msgstr:
+                    finish()
+                current.line = current.line or number
                 current.msgid = text
                 target = ("msgid", 0)
             elif keyword == "msgid_plural":
@@ -151,7 +158,9 @@ def test_compiled_catalogue_matches_the_po_file(catalogue):
     stale = [
         entry.msgid
         for entry in catalogue
-        if not entry.msgid_plural and compiled.gettext(entry.msgid) != entry.msgstr[0]
+        if not entry.msgid_plural
+        and (compiled.pgettext(entry.msgctxt, entry.msgid) if entry.msgctxt else compiled.gettext(entry.msgid))
+        != entry.msgstr[0]
     ]
     assert stale == [], "django.mo is out of date: run compilemessages -l en"
 
