@@ -10,6 +10,7 @@ PG_OS_USER=""   # the unprivileged account PostgreSQL runs as ("" = current user
 PG_PORT=""
 REDIS_PORT=""
 REDIS_DIR=""
+REDIS_SERVERS=()  # "port:folder" of every Redis started here, so that clean-up stops them all
 
 elapsed() { python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.1f}')" "$1" "$(date +%s.%N)"; }
 
@@ -50,11 +51,12 @@ find_postgres() {
 
 # --- throw-away services -----------------------------------------------------------
 
-# Prints two free TCP ports on 127.0.0.1 (the OS picks them; both sockets are open at once so they differ).
+# Prints N (default two) free TCP ports on 127.0.0.1 (the OS picks them; the sockets are open at once so they differ).
 free_ports() {
-    python3 - <<'PYTHON'
+    python3 - "${1:-2}" <<'PYTHON'
 import socket
-socks = [socket.socket() for _ in range(2)]
+import sys
+socks = [socket.socket() for _ in range(int(sys.argv[1]))]
 for s in socks:
     s.bind(("127.0.0.1", 0))
 print(*(s.getsockname()[1] for s in socks))
@@ -120,29 +122,39 @@ stop_postgres() {
 # TEST_REDIS_DIR) to prove the outbox recovers; keep the two in step.
 start_redis() {
     REDIS_DIR="$TMP_DIR/redis"
-    mkdir -p "$REDIS_DIR"
-    redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes \
-        --dir "$REDIS_DIR" --pidfile "$REDIS_DIR/redis.pid" --logfile "$REDIS_DIR/redis.log"
+    start_redis_at "$REDIS_PORT" "$REDIS_DIR"
+}
+
+# Another Redis on PORT with its files in FOLDER (the test suite gives each of its processes its own).
+start_redis_at() {
+    local port="$1" folder="$2"
+    mkdir -p "$folder"
+    REDIS_SERVERS+=("$port:$folder")
+    redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes \
+        --dir "$folder" --pidfile "$folder/redis.pid" --logfile "$folder/redis.log"
     for _ in $(seq 1 100); do
-        redis-cli -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG && return 0
+        redis-cli -p "$port" ping 2>/dev/null | grep -q PONG && return 0
         sleep 0.1
     done
-    cat "$REDIS_DIR/redis.log" >&2 || true
-    die "Redis did not answer PING on port $REDIS_PORT"
+    cat "$folder/redis.log" >&2 || true
+    die "Redis did not answer PING on port $port"
 }
 
 stop_redis() {
-    [ -n "$REDIS_DIR" ] || return 0
-    redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
-    # A test may have left it half-way; make sure the process is gone before its folder is removed.
-    if [ -f "$REDIS_DIR/redis.pid" ]; then
-        local pid
-        pid="$(cat "$REDIS_DIR/redis.pid" 2>/dev/null || true)"
-        if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-            sleep 0.5
-            kill -9 "$pid" 2>/dev/null || true
+    local server port folder pid
+    for server in "${REDIS_SERVERS[@]}"; do
+        port="${server%%:*}"
+        folder="${server#*:}"
+        redis-cli -p "$port" shutdown nosave >/dev/null 2>&1 || true
+        # A test may have left it half-way; make sure the process is gone before its folder is removed.
+        if [ -f "$folder/redis.pid" ]; then
+            pid="$(cat "$folder/redis.pid" 2>/dev/null || true)"
+            if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+                sleep 0.5
+                kill -9 "$pid" 2>/dev/null || true
+            fi
         fi
-    fi
+    done
 }
 
 cleanup() {

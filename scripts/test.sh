@@ -33,10 +33,29 @@ main() {
 
     TMP_DIR="$(mktemp -d -t pinggu-test.XXXXXX)"
     chmod 755 "$TMP_DIR"
-    read -r PG_PORT REDIS_PORT < <(free_ports)
+    # The whole suite runs in two processes (pytest-xdist), whatever the machine: much of it waits on a
+    # browser, a Celery worker or a subprocess. A run of chosen tests stays in one process, so --pdb works.
+    # TEST_PROCESSES overrides either choice.
+    local processes="${TEST_PROCESSES:-}"
+    if [ -z "$processes" ]; then
+        if [ "$#" -eq 0 ]; then processes=2; else processes=1; fi
+    fi
+    local ports
+    read -r -a ports < <(free_ports $((processes + 1)))
+    PG_PORT="${ports[0]}"
+    REDIS_PORT="${ports[1]}"
     choose_pg_os_user
     start_postgres
     start_redis
+    # Each test process has a Redis of its own: the fault tests stop and restart theirs mid-test, and the
+    # caches, queues and rate limits of one process must not meet another's (tests/worker_services.py).
+    local servers="$REDIS_PORT:$REDIS_DIR" index
+    for ((index = 1; index < processes; index++)); do
+        start_redis_at "${ports[index + 1]}" "$TMP_DIR/redis-$index"
+        servers+=",${ports[index + 1]}:$TMP_DIR/redis-$index"
+    done
+    local xdist=()
+    [ "$processes" -gt 1 ] && xdist=(--numprocesses "$processes" --dist load)
 
     # What the project and the tests read (see pinggu_center/settings.py and tests/*/conftest.py).
     export DJANGO_SETTINGS_MODULE=pinggu_center.settings
@@ -44,6 +63,7 @@ main() {
     export REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
     export TEST_REDIS_PORT="$REDIS_PORT"
     export TEST_REDIS_DIR="$REDIS_DIR"
+    export TEST_REDIS_SERVERS="$servers"
     export SECRET_KEY="test-only-secret-key-not-for-production-0123456789abcdefghijklmnop"
     # Settings treat "DATABASE_URL set" as production unless DEBUG says otherwise; production
     # adds an HTTPS redirect, secure-only cookies and a static manifest that only exists after
@@ -60,7 +80,7 @@ main() {
     pg_version="$("$PG_BIN/postgres" --version | awk '{print $3}')"
     redis_version="$(redis-server --version | sed -n 's/.*v=\([^ ]*\).*/\1/p')"
     log "PostgreSQL $pg_version on 127.0.0.1:$PG_PORT (as ${PG_OS_USER:-$(id -un)}, fsync off)"
-    log "Redis $redis_version on 127.0.0.1:$REDIS_PORT"
+    log "Redis $redis_version on 127.0.0.1 port ${ports[*]:1} (one per test process; $processes processes)"
     log "temporary folder $TMP_DIR; services ready in $(elapsed "$STARTED_AT") s"
     log "DATABASE_URL=$DATABASE_URL REDIS_URL=$REDIS_URL"
 
@@ -70,11 +90,11 @@ main() {
     "$PY" manage.py check
 
     local status=0
-    log "pytest $*"
+    log "pytest ${xdist[*]} $*"
     if [ -t 0 ] && [ -z "${CI:-}" ]; then
-        "$PY" -m pytest "$@" || status=$?           # a terminal: --pdb and breakpoint() work
+        "$PY" -m pytest "${xdist[@]}" "$@" || status=$?           # a terminal: --pdb and breakpoint() work
     else
-        "$PY" -m pytest "$@" </dev/null || status=$? # CI: a stray breakpoint() fails instead of hanging
+        "$PY" -m pytest "${xdist[@]}" "$@" </dev/null || status=$? # CI: a stray breakpoint() fails instead of hanging
     fi
     if [ "$status" -eq 5 ]; then
         log "pytest collected no tests; that is a failure here (wrong path or marker?)"
