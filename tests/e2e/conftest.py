@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from .helpers import DEFAULT_TIMEOUT_MS
 from .helpers import login as _login
 from .helpers import screenshot as _screenshot
 
@@ -33,7 +34,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-DEFAULT_TIMEOUT_MS = 10_000
 CONTEXT_OPTIONS = {"locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
 
 
@@ -70,7 +70,11 @@ def browser():
             browser.close()
 
 
-def _new_page(browser, request, **options):
+DESKTOP = {"viewport": {"width": 1366, "height": 900}}
+PHONE = {"viewport": {"width": 375, "height": 812}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
+
+
+def _new_page(browser, request, name: str, **options):
     context = browser.new_context(**CONTEXT_OPTIONS, **options)
     context.set_default_timeout(DEFAULT_TIMEOUT_MS)
     page = context.new_page()
@@ -78,22 +82,40 @@ def _new_page(browser, request, **options):
     if _failed(request.node):
         # A page that cannot be captured must not hide the real failure.
         with contextlib.suppress(Exception):
-            _screenshot(page, f"FAILED-{request.node.name}")
+            _screenshot(page, f"FAILED-{request.node.name}-{name}")
     context.close()
 
 
 @pytest.fixture
 def page(browser, request):
     """A desktop-sized page in a fresh browser context (no cookies), Chinese locale."""
-    yield from _new_page(browser, request, viewport={"width": 1366, "height": 900})
+    yield from _new_page(browser, request, "page", **DESKTOP)
 
 
 @pytest.fixture
 def phone_page(browser, request):
     """A phone-sized page (375x812, touch) in a fresh browser context, Chinese locale."""
-    yield from _new_page(
-        browser, request, viewport={"width": 375, "height": 812}, device_scale_factor=2, is_mobile=True, has_touch=True
-    )
+    yield from _new_page(browser, request, "phone_page", **PHONE)
+
+
+@pytest.fixture
+def device(browser, request):
+    """device(phone=False, **options) -> a page in a fresh browser context: another person's own computer or phone.
+
+    A second user signs in on a device of their own, not in a context whose cookies were cleared: the first
+    user's pages may still have requests under way (the offline script's), and their answers would set the
+    first user's session cookie again (sessions are saved on every request).
+    """
+    opened = []
+
+    def open_device(*, phone: bool = False, **options):
+        generator = _new_page(browser, request, f"device{len(opened) + 1}", **{**(PHONE if phone else DESKTOP), **options})
+        opened.append(generator)
+        return next(generator)
+
+    yield open_device
+    for generator in opened:
+        next(generator, None)
 
 
 @pytest.fixture

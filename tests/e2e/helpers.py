@@ -7,6 +7,9 @@ from pathlib import Path
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 DEMO_PASSWORD = "pinggu2026"
+# Every wait is on a condition (a page loaded, a link shown); the limit only bounds a failure. It is generous
+# because the suite must pass on a machine whose cores are busy with other work.
+DEFAULT_TIMEOUT_MS = 30_000
 
 
 def base_url(live_server) -> str:
@@ -31,4 +34,7 @@ def login(page, live_server, username: str, password: str = DEMO_PASSWORD):
     form.locator('input[name="password"]').fill(password)
     with page.expect_navigation():
         form.locator('[type="submit"]').first.click()
+    if "/accounts/login/" in page.url:
+        # Still on the sign-in page: say why here, not as a missing link on the next page.
+        raise AssertionError(f"sign-in as {username} failed at {page.url}: {page.locator('main').inner_text()[:300]}")
     return page

@@ -143,7 +143,7 @@ def test_another_village_is_not_found(org, director, live_server, page, login):
 
 
 def test_review_charts_are_drawn_on_a_phone(
-    org, district_admin, town_user, director, live_server, phone_page, login, screenshot
+    org, district_admin, town_user, director, live_server, phone_page, device, login, screenshot
 ):
     _review_activity(org, director)
     login(phone_page, live_server, "district_admin", PASSWORD)
@@ -154,13 +154,13 @@ def test_review_charts_are_drawn_on_a_phone(
     _charts_fit_a_phone(phone_page, ["chart-compare", "chart-trend"])
     screenshot(phone_page, "dashboards-town-review-charts-phone")
 
-    phone_page.context.clear_cookies()
+    phone_page = device(phone=True)
     login(phone_page, live_server, "town", PASSWORD)
     assert phone_page.url.endswith(reverse("dashboards:town_page"))
     _charts_fit_a_phone(phone_page, ["chart-compare", "chart-trend"])
     screenshot(phone_page, "dashboards-town-page-charts-phone")
 
-    phone_page.context.clear_cookies()
+    phone_page = device(phone=True)
     login(phone_page, live_server, "director", PASSWORD)
     _charts_fit_a_phone(phone_page, ["chart-intake", "chart-mix"])
     screenshot(phone_page, "dashboards-village-workbench-charts-phone")

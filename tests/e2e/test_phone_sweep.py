@@ -93,25 +93,15 @@ def _links(page, selector: str) -> list[str]:
     return page.eval_on_selector_all(selector, "els => els.map(e => e.getAttribute('href'))")
 
 
-@pytest.fixture
-def phone(browser):
-    """375 × 812 like the phone_page fixture, at scale 1: the sweep's screenshots stay small and quick to take."""
-    context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", viewport={"width": 375, "height": 812},
-                                  device_scale_factor=1, is_mobile=True, has_touch=True)
-    context.set_default_timeout(10_000)
-    yield context.new_page()
-    context.close()
-
-
-def test_every_page_fits_a_phone_and_passes_axe(live_server, phone):
-    phone_page = phone
+def test_every_page_fits_a_phone_and_passes_axe(live_server, device):
     started = time.monotonic()
     call_command("seed_demo", stdout=io.StringIO())
     _timed("seed", started)
     problems: list[str] = []
     pages_checked = 0
     for username in LOGINS:
-        phone_page.context.clear_cookies()
+        # Each demo user on a phone of their own; at scale 1 the sweep's screenshots stay small and quick to take.
+        phone_page = device(phone=True, device_scale_factor=1)
         login(phone_page, live_server, username)
         lists = [href for href in _links(phone_page, "#site-nav a.nav-link") if href.startswith("/")]
         lists = list(dict.fromkeys([*lists, "/notifications/"]))
