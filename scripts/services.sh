@@ -21,6 +21,9 @@ ensure_system_packages() {
     command -v redis-server >/dev/null 2>&1 && command -v redis-cli >/dev/null 2>&1 || missing+=(redis-server)
     [ -x /usr/bin/chromium ] || missing+=(chromium)
     [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
+    # WebKitGTK (Safari's engine family) for tests/e2e/test_webkit.py; its browser needs a display.
+    command -v WebKitWebDriver >/dev/null 2>&1 || missing+=(webkit2gtk-driver)
+    command -v Xvfb >/dev/null 2>&1 || missing+=(xvfb)
     # Chinese text must render in browser screenshots, not as empty boxes.
     if ! { command -v fc-list >/dev/null 2>&1 && fc-list ':lang=zh' family | grep -qi 'cjk'; }; then
         missing+=(fonts-noto-cjk)
