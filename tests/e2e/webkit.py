@@ -32,7 +32,7 @@ MINIBROWSER = next(
 MISSING = None if WEBDRIVER and XVFB and MINIBROWSER else (
     "WebKitGTK is not installed: apt-get install webkit2gtk-driver xvfb (scripts/test.sh does this when run as root)"
 )
-START_TIMEOUT_S = 20
+START_TIMEOUT_S = 60  # a bound for a loaded machine; the wait ends as soon as the driver answers
 
 
 class WebDriverError(Exception):
