@@ -617,3 +617,30 @@ class CaseTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rollup} {self.dimension} {self.division_id} {self.grain} {self.period}"
+
+
+class DepartmentTally(models.Model):
+    """Counters of the summonses of one department by the day or month their whistle was blown (cases/tally_departments.py).
+
+    The department ranking reads these rows: a report-in or a rating that comes later is added to the row of the
+    day the whistle was blown, so a period holds exactly the summonses of the whistles blown in it.
+    """
+
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
+    grain = models.CharField(max_length=1)  # "d": period is a day; "m": period is the first day of a month
+    period = models.DateField()
+    summoned = models.IntegerField(default=0)
+    reported = models.IntegerField(default=0)
+    late = models.IntegerField(default=0)  # reported after the whistle's report-in deadline
+    delay_us = models.BigIntegerField(default=0)  # Σ (reported_at − blown_at) of the reported, in microseconds
+    rated = models.IntegerField(default=0)
+    rating_sum = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["department", "grain", "period"], name="department_tally_key"),
+        ]
+        indexes = [models.Index(fields=["grain", "period"], name="department_tally_period")]
+
+    def __str__(self) -> str:
+        return f"{self.department_id} {self.grain} {self.period}"

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_noop
 from pinggu_center.models import Department, Level, User
 from pinggu_center.notifications import notify_users
 
+from .. import tally_departments
 from ..models import Agreement, Case, CaseEvent, Session, Summons, Whistle
 from ..permissions import (
     can_blow_whistle,
@@ -88,7 +89,8 @@ def blow_whistle(*, case_id: int, actor: User, matter: str, departments: Sequenc
     if due <= timezone.now():
         raise CaseRuleError(_("报到期限须晚于现在。"), code="report_in_due_past")
     whistle = Whistle.objects.create(case=case, matter=matter, report_in_due=due, blown_by=actor)
-    Summons.objects.bulk_create([Summons(whistle=whistle, department=d) for d in departments])
+    summonses = Summons.objects.bulk_create([Summons(whistle=whistle, department=d) for d in departments])
+    tally_departments.track(summonses, whistle)
     save_case(case, [])
     record_event(case, CaseEvent.Kind.WHISTLE, actor=actor, data={"departments": [d.name for d in departments]})
     staff = User.objects.filter(department__in=departments, is_active=True)
@@ -104,9 +106,11 @@ def report_in(*, summons_id: int, actor: User, note: str, attended: bool, versio
     summons = Summons.objects.select_for_update().select_related("whistle__case").get(pk=summons_id)
     case = lock_case(summons.whistle.case_id, version=version)
     require(can_report_in(summons, actor))
+    before = [tally_departments.contribution(summons, summons.whistle)]
     summons.reported_at, summons.reported_by = timezone.now(), actor
     summons.report_note, summons.attended = note, attended
     summons.save(update_fields=["reported_at", "reported_by", "report_note", "attended"])
+    tally_departments.track([summons], summons.whistle, before)
     save_case(case, [])
     record_event(case, CaseEvent.Kind.REPORTED_IN, actor=actor, note=note,
                  data={"department": summons.department.name, "late": summons.is_late})
@@ -122,8 +126,10 @@ def rate_department(*, summons_id: int, actor: User, rating: int, comment: str,
     require(can_rate(summons, case, actor))
     if not 1 <= rating <= 5:
         raise CaseRuleError(_("评分须在 1 到 5 之间。"), code="rating_out_of_range")
+    before = [tally_departments.contribution(summons, summons.whistle)]
     summons.rating, summons.rating_comment, summons.rated_at = rating, comment, timezone.now()
     summons.save(update_fields=["rating", "rating_comment", "rated_at"])
+    tally_departments.track([summons], summons.whistle, before)
     save_case(case, [])
     record_event(case, CaseEvent.Kind.RATED, actor=actor, note=comment,
                  data={"department": summons.department.name, "rating": rating})

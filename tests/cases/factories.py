@@ -8,7 +8,7 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
-from cases import tally
+from cases import tally, tally_departments
 from cases.models import Case, CaseEvent, Category, Party, Summons, Whistle
 from pinggu_center.models import Level
 from tests.factories import CenterFactory
@@ -79,8 +79,14 @@ class WhistleFactory(factory.django.DjangoModelFactory):
 class SummonsFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Summons
+        skip_postgeneration_save = True
 
     whistle = factory.SubFactory(WhistleFactory)
+
+    @factory.post_generation
+    def counted(self, create: bool, extracted, **kwargs) -> None:
+        if create:  # as blow_whistle, report_in and rate_department do, all at once
+            tally_departments.track([self], self.whistle)
 
 
 def valid_id_number(first17: str = "11011719800101001") -> str:
