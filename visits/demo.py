@@ -11,6 +11,7 @@ from cases.models import Category
 from pinggu_center.demo.names import mobile, person_name
 from pinggu_center.models import Division, Level, Member
 
+from . import tally
 from .models import Household, Tag, Visit, name_initials
 from .selectors import visiting_members, week_start_of
 from .services import record_week_quota, turn_visit_into_case
@@ -34,6 +35,7 @@ def seed(*, scale: int, stdout) -> None:
     _seed_households(rng)
     visits = _seed_visits(rng, scale)
     _seed_cases(rng, visits)
+    tally.rebuild()  # the visits above were written in bulk, past the services that count them
     this_week = week_start_of(timezone.localdate())
     for weeks_ago in range(WEEKS, 0, -1):
         record_week_quota(week_start=this_week - timedelta(weeks=weeks_ago))

@@ -33,12 +33,6 @@ class HouseholdQuerySet(models.QuerySet):
     def visible_to(self, user: User) -> HouseholdQuerySet:
         return self.filter(division_filter(user, "division"))
 
-    def note_visit(self, household_id: int, day) -> None:
-        """Keep `last_visited_on` the latest visit's date (record_visit calls it in the visit's transaction)."""
-        self.filter(pk=household_id).filter(
-            models.Q(last_visited_on__isnull=True) | models.Q(last_visited_on__lt=day)
-        ).update(last_visited_on=day)
-
     def recount_last_visits(self) -> None:
         """Set `last_visited_on` of every household from its visits (after rows were written in bulk)."""
         latest = Visit.objects.filter(household=models.OuterRef("pk")).order_by("-visited_on").values("visited_on")[:1]
@@ -62,7 +56,7 @@ class Household(models.Model):
     # A list of Tag values; JSON so the SQLite development database holds it too.
     tags = models.JSONField(_("关注标签"), default=list, blank=True)
     created_at = models.DateTimeField(_("登记时间"), default=timezone.now)
-    # The latest visit's date, kept by record_visit: coverage counts read it instead of probing every visit.
+    # The latest visit's date, kept by record_visit (tally.count_visit): coverage counts read it instead of probing every visit.
     last_visited_on = models.DateField(_("最近走访日期"), null=True, blank=True)
 
     objects = HouseholdQuerySet.as_manager()
@@ -197,3 +191,49 @@ class CadreAssessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} {self.period} {self.score}"
+
+
+class VisitTally(models.Model):
+    """Counters of visits and households per village (and per town), kept by the visit services (visits/tally.py).
+
+    `dimension` "" holds each ISO week's visits and distinct households visited (grain "w", period the Monday);
+    "category:<id>" the week's visits that raised a matter of that category; "@last" the households whose latest
+    visit was on a day (grain "d"); "@households" the registered households (grain "n", period tally.EVER).
+    """
+
+    rollup = models.CharField(max_length=1)  # "v": division is a village; "t": division is a town (all its villages)
+    dimension = models.CharField(max_length=32, blank=True)
+    division = models.ForeignKey(Division, on_delete=models.PROTECT, related_name="+")
+    grain = models.CharField(max_length=1)
+    period = models.DateField()
+    town = models.ForeignKey(Division, on_delete=models.PROTECT, related_name="+")
+    visits = models.IntegerField(default=0)
+    households = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["rollup", "dimension", "division", "grain", "period"], name="visit_tally_key"),
+        ]
+        indexes = [
+            # The district reads the town rows of a range; a town reads its villages' rows.
+            models.Index(fields=["rollup", "dimension", "grain", "period"], name="visit_tally_period"),
+            models.Index(fields=["rollup", "dimension", "town", "grain", "period"], name="visit_tally_town"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rollup} {self.dimension} {self.division_id} {self.grain} {self.period}"
+
+
+class CadreWeekTally(models.Model):
+    """One cadre's visits and distinct households visited in one ISO week, kept by the visit services."""
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+    week_start = models.DateField()
+    visits = models.IntegerField(default=0)
+    households = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["member", "week_start"], name="cadre_week_tally_key")]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.week_start} {self.households}"

@@ -7,23 +7,21 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce, TruncWeek
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from cases.models import Category
 from pinggu_center.models import Division, Level, Member, User
 from pinggu_center.scopes import division_filter, visible_centers
 
+from . import tally
 from .forecast import forecast_categories
-from .models import CadreAssessment, Household, Visit, WeeklyQuotaResult
+from .models import CadreAssessment, CadreWeekTally, Household, Visit, VisitTally, WeeklyQuotaResult
+from .tally import week_start_of  # the Monday of the ISO week holding a (local) date
 
 STATS_WEEKS = 12
-
-
-def week_start_of(day: date) -> date:
-    """The Monday of the ISO week holding `day` (dates are already local to Asia/Shanghai)."""
-    return day - timedelta(days=day.weekday())
 
 
 def get_household_for_user(user: User, household_id: int) -> Household:
@@ -66,9 +64,8 @@ def prorated_quota(member: Member, week_start: date, quota: int | None = None) -
     return math.ceil(quota * max(days, 0) / 7)
 
 
-def households_visited(week_start: date) -> Count:
-    week_end = week_start + timedelta(days=6)
-    return Count("visits__household", filter=Q(visits__visited_on__range=(week_start, week_end)), distinct=True)
+def _cadre_week(week_start: date) -> QuerySet[CadreWeekTally]:
+    return CadreWeekTally.objects.filter(member=OuterRef("pk"), week_start=week_start)
 
 
 def quota_counts(week_start: date) -> QuerySet[Member]:
@@ -79,7 +76,8 @@ def quota_counts(week_start: date) -> QuerySet[Member]:
         .filter(joined_on__lte=week_end)
         .filter(Q(retired_on__isnull=True) | Q(retired_on__gte=week_start))
     )
-    return members.select_related("center__division").annotate(visited=households_visited(week_start))
+    visited = Coalesce(Subquery(_cadre_week(week_start).values("households")[:1]), 0)
+    return members.select_related("center__division").annotate(visited=visited)
 
 
 def week_progress(user: User, today: date | None = None) -> dict | None:
@@ -88,7 +86,8 @@ def week_progress(user: User, today: date | None = None) -> dict | None:
     if member is None:
         return None
     start = week_start_of(today or timezone.localdate())
-    visited = Member.objects.filter(pk=member.pk).aggregate(n=households_visited(start))["n"]
+    row = CadreWeekTally.objects.filter(member=member, week_start=start).values_list("households", flat=True)
+    visited = row.first() or 0
     quota = prorated_quota(member, start)
     return {
         "member": member,
@@ -132,30 +131,41 @@ class Statistics:
     towns: QuerySet
 
 
+def tally_rows(user: User) -> QuerySet[VisitTally]:
+    """The counter rows that add up to the user's scope: the district's towns, one town, or one village."""
+    division = user.division if user.is_authenticated else None
+    if division is None:
+        return VisitTally.objects.none()
+    if division.level == Level.DISTRICT:
+        return VisitTally.objects.filter(rollup="t")
+    return VisitTally.objects.filter(rollup="t" if division.level == Level.TOWN else "v", division=division)
+
+
 def statistics(user: User, today: date | None = None) -> Statistics:
-    """Visit statistics over the user's scope; every number is one SQL aggregate, whatever the row count."""
+    """Visit statistics over the user's scope, read from the counters (visits/tally.py) whatever the row count."""
     today = today or timezone.localdate()
     since = week_start_of(today) - timedelta(weeks=STATS_WEEKS - 1)
-    visits = Visit.objects.visible_to(user)
-    households = Household.objects.visible_to(user)
+    rows = tally_rows(user)
     per_week = list(
-        visits.filter(visited_on__gte=since).annotate(week=TruncWeek("visited_on"))
-        .values("week").annotate(visits=Count("pk"), households=Count("household", distinct=True)).order_by("week")
+        rows.filter(dimension=tally.WEEK, grain="w", period__gte=since).values(week=F("period"))
+        .annotate(visits=Sum("visits"), households=Sum("households")).filter(visits__gt=0).order_by("week")
     )  # fmt: skip
-    # Household.last_visited_on (kept by record_visit) is on or after a day exactly when a visit is.
-    coverage = households.aggregate(
-        total=Count("pk"),
-        in_30=Count("pk", filter=Q(last_visited_on__gte=today - timedelta(days=30))),
-        in_90=Count("pk", filter=Q(last_visited_on__gte=today - timedelta(days=90))),
+    # "@last" rows: households by the day of their latest visit, so "visited since a day" is a sum of a few rows.
+    last = Q(dimension=tally.LAST_VISIT, grain="d")
+    coverage = rows.filter(Q(dimension=tally.HOUSEHOLDS) | (last & Q(period__gte=today - timedelta(days=90)))).aggregate(
+        total=Coalesce(Sum("households", filter=Q(dimension=tally.HOUSEHOLDS)), 0),
+        in_30=Coalesce(Sum("households", filter=last & Q(period__gte=today - timedelta(days=30))), 0),
+        in_90=Coalesce(Sum("households", filter=last), 0),
     )
     for days in (30, 90):
         coverage[f"share_{days}"] = (
             round(100 * coverage[f"in_{days}"] / coverage["total"], 1) if coverage["total"] else 0
         )
-    by_category = list(
-        visits.filter(visited_on__gte=since, category__isnull=False)
-        .values("category__name").annotate(count=Count("pk")).order_by("-count", "category__name")
-    )  # fmt: skip
+    by_category = [
+        {"category__name": name, "count": sum(counts)}
+        for name, counts in _category_weeks(rows, since).items()
+    ]
+    by_category.sort(key=lambda row: (-row["count"], row["category__name"]))
     return Statistics(
         per_week,
         coverage,
@@ -166,23 +176,46 @@ def statistics(user: User, today: date | None = None) -> Statistics:
     )
 
 
+def _category_weeks(rows: QuerySet[VisitTally], since: date) -> dict[str, dict[date, int]]:
+    """{category name: {Monday: visits that raised it}} from the category rows (two queries)."""
+    counts = (
+        rows.filter(dimension__startswith=tally.CATEGORY, grain="w", period__gte=since)
+        .values("dimension", "period").annotate(n=Sum("visits")).filter(n__gt=0)
+    )  # fmt: skip
+    counts = list(counts)
+    ids = {int(row["dimension"].removeprefix(tally.CATEGORY)) for row in counts}
+    names = dict(Category.objects.filter(pk__in=ids).values_list("pk", "name")) if ids else {}
+    result: dict[str, dict[date, int]] = {}
+    for row in counts:
+        name = names[int(row["dimension"].removeprefix(tally.CATEGORY))]
+        weeks = result.setdefault(name, {})
+        weeks[row["period"]] = weeks.get(row["period"], 0) + row["n"]
+    return result
+
+
 def village_rows(user: User, today: date) -> QuerySet[Division]:
     """Per village in scope with households: how many, and how many visited in the last 30 days."""
-    villages = visible_villages(user).filter(Exists(Household.objects.filter(division=OuterRef("pk"))))
-    return villages.annotate(**_coverage_counts(today, "division"))
+    registered = VisitTally.objects.filter(rollup="v", division=OuterRef("pk"), dimension=tally.HOUSEHOLDS)
+    villages = visible_villages(user).filter(Exists(registered.filter(households__gt=0)))
+    return villages.annotate(**_coverage_counts(today, "v"))
 
 
 def town_rows(user: User, today: date) -> QuerySet[Division]:
     """Per town in scope: households and those visited in the last 30 days (empty for a village login)."""
     towns = Division.objects.filter(division_filter(user, "pk"), level=Level.TOWN).order_by("code")
-    return towns.annotate(**_coverage_counts(today, "division__parent"))
+    return towns.annotate(**_coverage_counts(today, "t"))
 
 
-def _coverage_counts(today: date, household_division: str) -> dict:
-    # One correlated count per division row over the households' latest visit dates (index household_last_visit).
-    households = Household.objects.filter(**{household_division: OuterRef("pk")}).values(household_division)
-    covered = households.filter(last_visited_on__gte=today - timedelta(days=30))
-    return {"household_count": _count(households), "covered_30": _count(covered)}
+def _coverage_counts(today: date, rollup: str) -> dict:
+    # Per division row: its "@households" row and the sum of its "@last" rows of the last 30 days.
+    rows = VisitTally.objects.filter(rollup=rollup, division=OuterRef("pk")).order_by()
+    registered = rows.filter(dimension=tally.HOUSEHOLDS).values("households")[:1]
+    covered = rows.filter(dimension=tally.LAST_VISIT, grain="d", period__gte=today - timedelta(days=30))
+    covered = covered.values("division").annotate(n=Sum("households")).values("n")[:1]
+    return {
+        "household_count": Coalesce(Subquery(registered, output_field=IntegerField()), 0),
+        "covered_30": Coalesce(Subquery(covered, output_field=IntegerField()), 0),
+    }
 
 
 def stale_households(user: User, today: date) -> QuerySet[Household]:
@@ -198,15 +231,12 @@ def weekly_category_series(user: User, today: date | None = None, weeks: int = S
     """Matters raised per category per week (oldest first, zero-filled) over the last `weeks` weeks."""
     current = week_start_of(today or timezone.localdate())
     starts = [current - timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
-    rows = (
-        Visit.objects.visible_to(user).filter(visited_on__gte=starts[0], category__isnull=False)
-        .annotate(week=TruncWeek("visited_on")).values("category__name", "week").annotate(count=Count("pk"))
-    )  # fmt: skip
-    series: dict[str, list[int]] = {}
     index = {start: i for i, start in enumerate(starts)}
-    for row in rows:  # aggregated rows: at most categories × weeks
-        week = row["week"].date() if hasattr(row["week"], "date") else row["week"]
-        series.setdefault(row["category__name"], [0] * weeks)[index[week]] += row["count"]
+    series: dict[str, list[int]] = {}
+    for name, counts in _category_weeks(tally_rows(user), starts[0]).items():
+        for week, count in counts.items():
+            if week in index:
+                series.setdefault(name, [0] * weeks)[index[week]] += count
     return series
 
 
@@ -218,13 +248,14 @@ def assessment_rows(user: User, period: str) -> QuerySet[Member]:
     """Visiting cadres in scope with weeks met/missed, visits, cases raised, and this period's assessment."""
     results = WeeklyQuotaResult.objects.filter(member=OuterRef("pk")).values("member")
     visit_rows = Visit.objects.filter(cadres=OuterRef("pk")).values("cadres")
+    visit_weeks = CadreWeekTally.objects.filter(member=OuterRef("pk")).order_by().values("member")
     assessment = CadreAssessment.objects.filter(member=OuterRef("pk"), period=period)
     return (
         visiting_members().filter(center__in=visible_centers(user)).select_related("center")
         .annotate(
             weeks_met=_count(results.filter(met=True)),
             weeks_missed=_count(results.filter(met=False)),
-            visit_count=_count(visit_rows),
+            visit_count=Coalesce(Subquery(visit_weeks.annotate(n=Sum("visits")).values("n")[:1]), 0),
             cases_raised=_count(visit_rows.filter(case__isnull=False)),
             score=Subquery(assessment.values("score")[:1]),
             comment=Subquery(assessment.values("comment")[:1]),

@@ -20,6 +20,7 @@ from pinggu_center.errors import RuleError
 from pinggu_center.models import AuditLog, Division, Member, User
 from pinggu_center.notifications import notify_division
 
+from . import tally
 from .models import CadreAssessment, Household, Visit, WeeklyQuotaResult, name_initials
 from .selectors import prorated_quota, quota_counts
 
@@ -42,6 +43,7 @@ def create_household(*, division: Division, actor: User, data: dict[str, Any]) -
     if Household.objects.filter(division=division, address=data["address"], head_name=data["head_name"]).exists():
         raise VisitRuleError(_("该住户已登记。"), code="household_exists")
     household = Household.objects.create(division=division, **data)
+    tally.count_households(division.pk, division.parent_id, 1)
     audit.record(AuditLog.Action.CHANGE, actor=actor, obj=household, detail="add household")
     return household
 
@@ -69,6 +71,7 @@ def import_households(*, division: Division, actor: User, rows: list[dict[str, A
     households = [Household(division=division, name_initials=name_initials(row["head_name"]), **row) for row in rows]
     Household.objects.bulk_create(households, ignore_conflicts=True)
     created = Household.objects.filter(division=division).count() - before
+    tally.count_households(division.pk, division.parent_id, created)
     audit.record(AuditLog.Action.CHANGE, actor=actor, obj=division, detail=f"import {created} households")
     return created
 
@@ -86,7 +89,7 @@ def record_visit(
         household=household, division_id=household.division_id, recorded_by=actor, client_token=client_token, **data
     )
     visit.cadres.set(cadres)
-    Household.objects.note_visit(household.pk, visit.visited_on)
+    tally.count_visit(visit, [member.pk for member in cadres])  # and keeps household.last_visited_on
     return visit
 
 

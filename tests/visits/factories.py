@@ -3,18 +3,25 @@ from __future__ import annotations
 import factory
 from django.utils import timezone
 
+from visits import tally
 from visits.models import Household, Visit
 
 
 class HouseholdFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Household
+        skip_postgeneration_save = True
 
     division = None  # pass a village
     address = factory.Sequence(lambda n: f"{n}号")
     head_name = factory.Sequence(lambda n: f"户主{n}")
     phone = "13800000000"
     members_count = 3
+
+    @factory.post_generation
+    def counted(self, create: bool, extracted, **kwargs) -> None:
+        if create:  # as create_household does
+            tally.count_households(self.division_id, self.division.parent_id, 1)
 
 
 class VisitFactory(factory.django.DjangoModelFactory):
@@ -31,4 +38,4 @@ class VisitFactory(factory.django.DjangoModelFactory):
         if create and extracted:
             self.cadres.set(extracted)
         if create:  # as record_visit does
-            Household.objects.note_visit(self.household_id, self.visited_on)
+            tally.count_visit(self, [member.pk for member in extracted or []])
