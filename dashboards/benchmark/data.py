@@ -11,8 +11,9 @@ import time
 
 from django.db import connection
 
-from cases import tally
+from cases import tally, tally_departments
 from cases.mediation_report.services import rebuild_tallies
+from visits import tally as visit_tally
 
 CASES_SQL = """
 WITH villages AS (
@@ -233,5 +234,9 @@ def generate(*, cases: int, visits: int, households_per_village: int, stdout) ->
     started = time.monotonic()
     rows = tally.rebuild(log=stdout.write)
     stdout.write(f"  counters: {rows:,} rows rebuilt in {time.monotonic() - started:.0f} s")
+    started = time.monotonic()
+    rows = tally_departments.rebuild() + visit_tally.rebuild(log=stdout.write)
+    stdout.write(f"  department and visit counters: {rows:,} rows rebuilt in {time.monotonic() - started:.0f} s")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE cases_casetally")
+        cursor.execute("ANALYZE cases_departmenttally")

@@ -1,9 +1,11 @@
-"""Recompute every case counter from the cases and their follow-ups (cases/tally.py).
+"""Recompute every counter kept on write from the rows it counts.
 
     python manage.py rebuild_counters
 
-Safe while the site runs: writers wait for the rebuild's lock, readers see the old rows until it commits.
-Run it after adding a dimension or a figure to cases/tally.py.
+The case counters (cases/tally.py) from the cases and follow-ups, the department ranking's counters
+(cases/tally_departments.py) from the summonses, and the visit counters (visits/tally.py) from the households
+and visits. Safe while the site runs: writers wait for the rebuild's lock, readers see the old rows until it
+commits. Run it after adding a dimension or a figure, and after writing rows in bulk past the services.
 """
 
 from __future__ import annotations
@@ -12,13 +14,19 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from cases import tally
+from cases import tally, tally_departments
+from visits import tally as visit_tally
 
 
 class Command(BaseCommand):
-    help = "Recompute every case counter (CaseTally) from the cases and follow-ups."
+    help = "Recompute every counter (cases, department ranking, visits) from the rows they count."
 
     def handle(self, *args, **options) -> None:
-        started = time.monotonic()
-        rows = tally.rebuild()
-        self.stdout.write(f"{rows:,} counter rows rebuilt in {time.monotonic() - started:.1f} s")
+        for label, rebuild in [
+            ("case", tally.rebuild),
+            ("department", tally_departments.rebuild),
+            ("visit", visit_tally.rebuild),
+        ]:
+            started = time.monotonic()
+            rows = rebuild()
+            self.stdout.write(f"{rows:,} {label} counter rows rebuilt in {time.monotonic() - started:.1f} s")
