@@ -162,7 +162,7 @@ def statistics(user: User, today: date | None = None) -> Statistics:
             round(100 * coverage[f"in_{days}"] / coverage["total"], 1) if coverage["total"] else 0
         )
     by_category = [
-        {"category__name": name, "count": sum(counts)}
+        {"category__name": name, "count": sum(counts.values())}
         for name, counts in _category_weeks(rows, since).items()
     ]
     by_category.sort(key=lambda row: (-row["count"], row["category__name"]))
