@@ -30,6 +30,9 @@ def _pages(org, case) -> list[tuple[str, str]]:
         ("director", reverse("cases:case_detail", args=[case.pk])),
         ("director", reverse("visits:statistics")),
         ("district_admin", reverse("visits:statistics")),
+        ("town_user", reverse("visits:statistics")),
+        ("director", reverse("visits:forecast")),
+        ("director", reverse("visits:assessment")),
     ]
 
 
