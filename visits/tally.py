@@ -48,6 +48,7 @@ def _add(delta: Delta, key: Key, visits: int, households: int) -> None:
     row[1] += households
 
 
+@transaction.atomic(savepoint=False)  # inside record_visit, its transaction; alone (a test factory), its own
 def count_visit(visit: Visit, cadre_ids: list[int]) -> None:
     """A visit was saved: lock its household, count the visit, and move the household's latest-visit day."""
     last_visited_on, town_id = (
