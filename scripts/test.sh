@@ -33,12 +33,12 @@ main() {
 
     TMP_DIR="$(mktemp -d -t pinggu-test.XXXXXX)"
     chmod 755 "$TMP_DIR"
-    # The whole suite runs in two processes (pytest-xdist), whatever the machine: much of it waits on a
+    # The whole suite runs in three processes (pytest-xdist), even on two cores: much of it waits on a
     # browser, a Celery worker or a subprocess. A run of chosen tests stays in one process, so --pdb works.
     # TEST_PROCESSES overrides either choice.
     local processes="${TEST_PROCESSES:-}"
     if [ -z "$processes" ]; then
-        if [ "$#" -eq 0 ]; then processes=2; else processes=1; fi
+        if [ "$#" -eq 0 ]; then processes=3; else processes=1; fi
     fi
     local ports
     read -r -a ports < <(free_ports $((processes + 1)))

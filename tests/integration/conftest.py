@@ -25,7 +25,7 @@ from .helpers import port_is_open, wait_until
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO_ROOT / "test-artifacts"
-WORKER_START_TIMEOUT = 30  # seconds; the first start imports Django and connects to Redis and PostgreSQL
+WORKER_START_TIMEOUT = 30  # seconds (times PATIENCE, see helpers.wait_until); the first start imports Django and connects to Redis and PostgreSQL
 WORKER_STOP_TIMEOUT = 10
 
 

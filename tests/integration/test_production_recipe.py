@@ -204,7 +204,7 @@ def _install_and_prepare(recipe: Recipe) -> None:
     recipe.run(sys.executable, "-m", "venv", str(recipe.venv))
     # requirements.txt alone: what production installs (pip's cache makes the second run quick).
     recipe.run(str(recipe.python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-               "--require-hashes", "-r", "requirements.txt")  # fmt: skip
+               "--require-hashes", "--no-compile", "-r", "requirements.txt")  # fmt: skip
     installed = recipe.run(str(recipe.python), "-m", "pip", "freeze")
     assert "pytest" not in installed and "packaging==" in installed and "psycopg-binary==" in installed
     recipe.create_database("pinggu_prod")
