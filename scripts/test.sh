@@ -55,7 +55,7 @@ main() {
         servers+=",${ports[index + 1]}:$TMP_DIR/redis-$index"
     done
     local xdist=()
-    [ "$processes" -gt 1 ] && xdist=(--numprocesses "$processes" --dist load)
+    [ "$processes" -gt 1 ] && xdist=(--numprocesses "$processes" --dist loadgroup)
 
     # What the project and the tests read (see pinggu_center/settings.py and tests/*/conftest.py).
     export DJANGO_SETTINGS_MODULE=pinggu_center.settings
