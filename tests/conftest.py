@@ -159,3 +159,47 @@ def _media_in_tmp(settings, tmp_path) -> None:
 
 
 __all__ = ["PASSWORD", "Org"]
+
+
+# --- order: the longest tests first ---------------------------------------------------------------
+
+# The suite runs in several processes (scripts/test.sh); each takes the next test when it is free. A long test
+# taken last keeps one process busy while the others wait, so the longest ones start first, each within its
+# part of pytest-django's order (plain database tests, then transactional ones, then the rest), which is kept.
+LONGEST_FIRST = (
+    "tests/integration/test_production_recipe.py",
+    "tests/e2e/test_phone_sweep.py",
+    "tests/test_bad_input.py::test_no_bad_input_gets_a_server_error[cadre]",
+    "tests/test_seed_demo.py",
+    "tests/integration/test_fault_burst.py",
+    "tests/test_bad_input.py",
+    "tests/integration/test_overdue_sweep.py",
+    "tests/integration/test_hotline_callbacks.py",
+    "tests/e2e/test_case_journey.py",
+    "tests/e2e/test_offline.py",
+)
+
+
+def _django_order(item: pytest.Item) -> int:
+    """pytest-django's sort key for a test function: 0 database, 1 transactional database, 2 no database."""
+    marker = item.get_closest_marker("django_db")
+    transactional = bool(marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")))
+    fixtures = getattr(item, "fixturenames", ())
+    if transactional or "transactional_db" in fixtures or "live_server" in fixtures:
+        return 1
+    return 0 if marker or "db" in fixtures else 2
+
+
+def _rank(item: pytest.Item) -> int:
+    for rank, prefix in enumerate(LONGEST_FIRST):
+        if item.nodeid.startswith(prefix):
+            return rank
+    return len(LONGEST_FIRST)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    orders = [_django_order(item) for item in items]
+    if orders != sorted(orders):
+        return  # not the order this expects (pytest-django sorted otherwise): leave it as it is
+    items.sort(key=lambda item: (_django_order(item), _rank(item)))
