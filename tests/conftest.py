@@ -197,6 +197,25 @@ def _rank(item: pytest.Item) -> int:
     return len(LONGEST_FIRST)
 
 
+# Modules whose tests share one costly module fixture (the seeded demo district) run in one process. xdist's own
+# `xdist_group` marker did not keep them together under pytest 9 (the group suffix never reached the scheduler),
+# so scripts/test.sh's --dist loadgroup is served by this scheduler: each of these modules is one unit of work,
+# every other test its own, handed out in collection order.
+KEEP_TOGETHER = ("tests/test_seed_demo.py",)
+
+
+def pytest_xdist_make_scheduler(config, log):
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class CostlyModulesTogether(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return next((module for module in KEEP_TOGETHER if nodeid.startswith(module)), nodeid)
+
+    return CostlyModulesTogether(config, log)
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     orders = [_django_order(item) for item in items]

@@ -41,11 +41,6 @@ class _Rollback(Exception):
     pass
 
 
-# The demo is seeded once for the whole module: keep its tests in one test process (scripts/test.sh uses
-# pytest-xdist's --dist loadgroup).
-pytestmark = pytest.mark.xdist_group("seed_demo")
-
-
 @pytest.fixture(scope="module")
 def seeded(django_db_setup, django_db_blocker):
     """Seed twice; yield the row counts after each run and the first run's time; roll everything back."""
