@@ -23,6 +23,7 @@ from django.db.models import CharField, Count, DateField, F, IntegerField, Q, Qu
 from django.db.models.functions import Cast, Concat, TruncDate, TruncMonth
 from django.utils import timezone
 
+from pinggu_center.counters import add_to_counters
 from pinggu_center.models import Level
 
 from .models import Case, CaseTally, FollowUp
@@ -54,6 +55,8 @@ METRICS: dict[str, tuple[Q, Callable[[Case], bool]]] = {
     "closed_in_village": (Q(status=CLOSED, level=Level.VILLAGE), lambda c: c.status == CLOSED and c.level == Level.VILLAGE),
     "escalated": (Q(escalated_at__isnull=False), lambda c: c.escalated_at is not None),
 }
+# The columns that name a counter row (its unique key); a delta is keyed by their values in this order.
+KEY = ["rollup", "dimension", "division_id", "grain", "period"]
 FIELDS = list(METRICS)
 
 # dimension name → the case field it groups by. Dimension rows are kept per month.
@@ -137,22 +140,8 @@ def count_follow_up(case: Case, follow_up: FollowUp) -> None:
 
 def _apply(delta: Row) -> None:
     """One INSERT … ON CONFLICT DO UPDATE adding the deltas; rows in key order so writers never deadlock."""
-    rows = [(key, town, values) for key, (town, values) in sorted(delta.items()) if any(values)]
-    if not rows:
-        return
-    table = CaseTally._meta.db_table
-    columns = ["rollup", "dimension", "division_id", "grain", "period", "town_id", *FIELDS]
-    placeholders = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    params: list = []
-    for key, town, values in rows:
-        params.extend([*key, town, *values])
-    updates = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in FIELDS)
-    sql = (
-        f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join([placeholders] * len(rows))} "
-        f"ON CONFLICT (rollup, dimension, division_id, grain, period) DO UPDATE SET {updates}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+    rows = [(*key, town, *values) for key, (town, values) in delta.items() if any(values)]
+    add_to_counters(CaseTally._meta.db_table, KEY, ["town_id"], FIELDS, rows)
 
 
 # --- rebuilding from scratch ------------------------------------------------------------------------------

@@ -15,6 +15,8 @@ from datetime import date, timedelta
 from django.db import connection, transaction
 from django.utils import timezone
 
+from pinggu_center.counters import add_to_counters
+
 from .models import DepartmentTally, Summons, Whistle
 
 FIELDS = ["summoned", "reported", "late", "delay_us", "rated", "rating_sum"]
@@ -54,19 +56,8 @@ def track(summonses: list[Summons], whistle: Whistle, before: list[list[int]] | 
 
 def _apply(delta: Delta) -> None:
     """One INSERT … ON CONFLICT DO UPDATE; rows in key order so that two writers never deadlock."""
-    rows = [(*key, *values) for key, values in sorted(delta.items()) if any(values)]
-    if not rows:
-        return
-    table = DepartmentTally._meta.db_table
-    columns = ["department_id", "grain", "period", *FIELDS]
-    placeholders = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    updates = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in FIELDS)
-    sql = (
-        f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join([placeholders] * len(rows))} "
-        f"ON CONFLICT (department_id, grain, period) DO UPDATE SET {updates}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [value for row in rows for value in row])
+    rows = [(*key, *values) for key, values in delta.items() if any(values)]
+    add_to_counters(DepartmentTally._meta.db_table, ["department_id", "grain", "period"], [], FIELDS, rows)
 
 
 @transaction.atomic

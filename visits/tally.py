@@ -25,7 +25,11 @@ from django.db import connection, transaction
 from django.db.models import CharField, Count, DateField, F, IntegerField, Value
 from django.db.models.functions import Cast, Concat, TruncWeek
 
+from pinggu_center.counters import add_to_counters
+
 from .models import CadreWeekTally, Household, Visit, VisitTally
+
+MEASURES = ["visits", "households"]
 
 WEEK = ""
 CATEGORY = "category:"
@@ -85,27 +89,12 @@ def _apply(delta: Delta, town_id: int) -> None:
         if visits or households:
             rows.append(("v", dimension, village_id, grain, period, town_id, visits, households))
             rows.append(("t", dimension, town_id, grain, period, town_id, visits, households))
-    if not rows:
-        return
-    rows.sort(key=lambda row: row[:5])  # key order, so that two writers never deadlock
-    table = VisitTally._meta.db_table
-    columns = "rollup, dimension, division_id, grain, period, town_id, visits, households"
-    _upsert(table, columns, "rollup, dimension, division_id, grain, period", rows)
+    add_to_counters(VisitTally._meta.db_table, ["rollup", "dimension", "division_id", "grain", "period"], ["town_id"],
+                    MEASURES, rows)
 
 
 def _apply_cadres(rows: list[tuple[int, date, int, int]]) -> None:
-    if rows:
-        _upsert(CadreWeekTally._meta.db_table, "member_id, week_start, visits, households", "member_id, week_start", rows)
-
-
-def _upsert(table: str, columns: str, key: str, rows: list[tuple]) -> None:
-    placeholders = "(" + ", ".join(["%s"] * len(rows[0])) + ")"
-    sql = (
-        f"INSERT INTO {table} ({columns}) VALUES {', '.join([placeholders] * len(rows))} ON CONFLICT ({key}) "
-        f"DO UPDATE SET visits = {table}.visits + excluded.visits, households = {table}.households + excluded.households"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [value for row in rows for value in row])
+    add_to_counters(CadreWeekTally._meta.db_table, ["member_id", "week_start"], [], MEASURES, rows)
 
 
 # --- rebuilding from scratch ------------------------------------------------------------------------------
