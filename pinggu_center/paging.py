@@ -1,9 +1,11 @@
 """Pagination for lists that can hold a district's million rows: the count stops at a cap.
 
-An exact COUNT(*) over a million cases costs more than the whole page; nobody pages past the
-first eighty pages, and the filters narrow a list long before that. A capped list says so ("more
-than 2,000"), offers only the pages inside the cap, and a page number past them is a 404: never
-another page shown under the number asked for.
+An exact COUNT(*) over a million cases costs more than the whole page, and even a capped count
+reads every row up to the cap: for a common keyword that is ten times as many rows, because most
+rows the index walks do not match. Nobody pages past the first twenty pages of a ledger: the
+filters and the search narrow it, and the Excel export holds every row. A capped list says so
+("more than 500"), offers only the pages inside the cap, and a page number past them is a 404:
+never another page shown under the number asked for.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.http import Http404
 from django.utils.functional import cached_property
 
-COUNT_CAP = 2_000
+COUNT_CAP = 500
 
 
 class CappedPaginator(Paginator):

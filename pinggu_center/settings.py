@@ -114,6 +114,12 @@ if DATABASE_URL:
             DATABASE_URL, conn_max_age=envint("DB_CONN_MAX_AGE", 60), conn_health_checks=True
         )
     }
+    if "postgresql" in DATABASES["default"]["ENGINE"]:
+        # A page's queries read a few dozen rows through an index. Parallel workers take longer to start (15-20 ms
+        # on two cores) than such a query runs, and they take the cores that the other requests are waiting for.
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+            "options", f"-c max_parallel_workers_per_gather={envint('DB_PARALLEL_WORKERS', 0)}"
+        )
 else:
     DATABASES = {
         "default": {
