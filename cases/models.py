@@ -181,6 +181,18 @@ class Case(models.Model):
                 fields=["resolution_due"], name="case_open_due",
                 condition=~Q(status="closed") & Q(resolution_due__isnull=False),
             ),
+            # The open cases with a deadline by recency, with what the overdue filter and the review pages' live
+            # counts read, so both are index-only scans of the few open cases, not walks of the million.
+            models.Index(
+                fields=["-registered_at", "-id"], name="case_open_recent", include=["resolution_due", "division_id"],
+                condition=~Q(status="closed") & Q(resolution_due__isnull=False),
+            ),
+            # The follow-ups due, oldest closure first: without it the workbench sorts every case the village closed.
+            models.Index(fields=["holder", "closed_at"], name="case_closed_by_holder", condition=Q(status="closed")),
+            models.Index(
+                fields=["registered_at"], name="case_awaiting_recent", include=["response_due", "division_id"],
+                condition=Q(responded_at__isnull=True, response_due__isnull=False),
+            ),
             models.Index(
                 fields=["response_due"], name="case_awaiting_response",
                 condition=Q(responded_at__isnull=True, response_due__isnull=False),
