@@ -6,8 +6,11 @@ from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+
+from pinggu_center import counters
 
 from . import services
 from .models import Case
@@ -54,8 +57,22 @@ def overdue_case_ids(now) -> dict[str, list[int]]:
 
 @shared_task(acks_late=True)
 def escalate_overdue_cases(case_ids: list[int], level: str) -> int:
-    """Escalate each case still overdue at `level`, each in its own transaction; a redelivery skips the done ones."""
-    return sum(1 for case_id in case_ids if escalate_overdue_case(case_id, level))
+    """Escalate each case still overdue at `level`; a redelivery skips the done ones.
+
+    The batch is one transaction: each case's escalation runs under its own savepoint, and the counters are
+    written once for the batch (a case refused under its savepoint adds nothing). A worker killed mid-batch
+    leaves nothing behind, and the redelivered task does the whole batch again.
+    """
+    escalated = 0
+    with transaction.atomic(), counters.collected():
+        for case_id in case_ids:
+            try:
+                with counters.collected():
+                    services.escalate_case(case_id=case_id, from_level=level, actor=None, automatic=True)
+            except services.CaseRuleError:
+                continue  # race: closed, transferred, escalated or extended by someone in the meantime
+            escalated += 1
+    return escalated
 
 
 @shared_task(acks_late=True)

@@ -57,7 +57,9 @@ class CaseChanged(CaseRuleError):
 
 def lock_case(case_id: int, *, version: int | None = None) -> Case:
     """Lock the case row for this transaction; refuse if the caller saw an older version."""
-    case = Case.objects.select_for_update().select_related("division", "holder", "center").get(pk=case_id)
+    # Only the case's row: without `of`, PostgreSQL would lock the joined village, holder and center rows too, and
+    # every case of a village would wait for every other one.
+    case = Case.objects.select_for_update(of=("self",)).select_related("division", "holder", "center").get(pk=case_id)
     if version is not None and case.version != version:
         raise CaseChanged(_("此事项刚被他人更新，请刷新页面后再操作。"), code="case_changed")
     tally.snapshot(case)
