@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pinggu_center.models import Department, Level
+from pinggu_center.scopes import division_ids
 
 from .models import Case, Category, Transfer, Whistle
 from .search import ids_any, search
@@ -45,8 +46,16 @@ class CaseFilter(django_filters.FilterSet):
         model = Case
         fields = ()
 
+    def __init__(self, *args, user=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
     def filter_keyword(self, queryset: QuerySet[Case], name: str, value: str) -> QuerySet[Case]:
-        return search(queryset, value)
+        scope = division_ids(self.user) if self.user is not None else None
+        one_village = self.user is not None and self.user.division is not None and \
+            self.user.division.level == Level.VILLAGE and scope == [self.user.division_id] and \
+            not self.user.department_id
+        return search(queryset, value, one_village=one_village)
 
     def filter_department(self, queryset: QuerySet[Case], name: str, value: Department) -> QuerySet[Case]:
         """Cases whose whistles summoned the department, or that were transferred to it."""

@@ -182,7 +182,8 @@ class Case(models.Model):
                 condition=~Q(status="closed") & Q(resolution_due__isnull=False),
             ),
             # The open cases with a deadline by recency, with what the overdue filter and the review pages' live
-            # counts read, so both are index-only scans of the few open cases, not walks of the million.
+            # counts read, so both are index-only scans of the few open cases, not walks of the million (the
+            # unanswered cases' index below carries the same columns for the count of cases not judged yet).
             models.Index(
                 fields=["-registered_at", "-id"], name="case_open_recent", include=["resolution_due", "division_id"],
                 condition=~Q(status="closed") & Q(resolution_due__isnull=False),
@@ -190,11 +191,7 @@ class Case(models.Model):
             # The follow-ups due, oldest closure first: without it the workbench sorts every case the village closed.
             models.Index(fields=["holder", "closed_at"], name="case_closed_by_holder", condition=Q(status="closed")),
             models.Index(
-                fields=["registered_at"], name="case_awaiting_recent", include=["response_due", "division_id"],
-                condition=Q(responded_at__isnull=True, response_due__isnull=False),
-            ),
-            models.Index(
-                fields=["response_due"], name="case_awaiting_response",
+                fields=["response_due"], name="case_awaiting_response", include=["registered_at", "division_id"],
                 condition=Q(responded_at__isnull=True, response_due__isnull=False),
             ),
         ]

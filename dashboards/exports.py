@@ -156,7 +156,7 @@ def _ledger_filter(user: User, query: str):
     from cases.filters import CaseFilter
     from cases.selectors import case_list
 
-    return CaseFilter(QueryDict(query) or None, queryset=case_list(user))
+    return CaseFilter(QueryDict(query) or None, queryset=case_list(user), user=user)
 
 
 def _ledger(spec: ExportSpec) -> tuple[list[str], Iterable[list]]:

@@ -18,6 +18,7 @@ from django.utils import timezone
 from cases.models import Case, CaseTally
 from cases.tally import ALL
 from cases.tally import FIELDS as TALLY_FIELDS
+from pinggu_center.models import Division
 
 from .rates import RATES, Period, cases_in, empty_rates
 
@@ -63,7 +64,8 @@ def review_rates(period: Period, *, group: str | None, where: dict[str, Any]) ->
     """{village or town id (None for the total): counts and rates} for the cases registered in `period`.
 
     `where` narrows the divisions: {} for the district, {"town": town}, or {"division": village}.
-    Three queries whatever the data: the counters, the cases awaiting a response, the overdue cases.
+    Four queries whatever the data: the counters, the division tree, the cases awaiting a response, the overdue
+    cases.
     """
     rows, key = _tally_rows(period, group, where)
     merged: dict[Any, dict] = {}
@@ -73,20 +75,37 @@ def review_rates(period: Period, *, group: str | None, where: dict[str, Any]) ->
             if name != "response_judged":
                 target[name] += row[name] or 0
         target["response_judged"] += row["has_response_due"] or 0
-    now = timezone.now()
-    case_key = {"village": "division_id", "town": "division__parent_id", None: None}[group]
-    case_where = {("division__parent" if name == "town" else name): value for name, value in where.items()}
-    live = cases_in(period).filter(**case_where)
-    # Not judged yet: still inside the response window and not answered (docs/rates.md).
-    waiting = live.filter(responded_at__isnull=True, response_due__isnull=False, response_due__gte=now)
-    for group_id, row in _grouped(waiting, case_key, {"n": Count("pk")}).items():
-        merged.setdefault(group_id, dict.fromkeys(FIELDS, 0))["response_judged"] -= row["n"]
-    overdue = live.filter(~Q(status=Case.Status.CLOSED), resolution_due__isnull=False, resolution_due__lt=now)
-    for group_id, row in _grouped(overdue, case_key, {"n": Count("pk")}).items():
-        merged.setdefault(group_id, dict.fromkeys(FIELDS, 0))["overdue"] += row["n"]
+    for group_id, (waiting, overdue) in _live_counts(period, group, where).items():
+        target = merged.setdefault(group_id, dict.fromkeys(FIELDS, 0))
+        target["response_judged"] -= waiting
+        target["overdue"] += overdue
     if group is None and None not in merged:
         merged[None] = dict.fromkeys(FIELDS, 0)
     return {group_id: _with_ratios(row) for group_id, row in merged.items() if group_id is not None or group is None}
+
+
+def _live_counts(period: Period, group: str | None, where: dict[str, Any]) -> dict[Any, tuple[int, int]]:
+    """{group id: (cases not judged yet, overdue cases)} among the cases registered in `period`.
+
+    Not judged yet: still inside the response window and not answered (docs/rates.md). Counted per village
+    from the partial indexes of unanswered and of open cases, with no join: the villages are summed into towns
+    here, from the division tree, so a misjudged row estimate cannot turn the count into a nested loop.
+    """
+    now = timezone.now()
+    parents = dict(Division.objects.values_list("pk", "parent_id"))
+    live = cases_in(period).order_by()
+    if "division" in where:
+        live = live.filter(division=where["division"])
+    elif "town" in where:
+        live = live.filter(division_id__in=[pk for pk, parent in parents.items() if parent == where["town"].pk])
+    waiting = live.filter(responded_at__isnull=True, response_due__isnull=False, response_due__gte=now)
+    overdue = live.filter(~Q(status=Case.Status.CLOSED), resolution_due__isnull=False, resolution_due__lt=now)
+    counts: dict[Any, list[int]] = {}
+    for column, cases in enumerate([waiting, overdue]):
+        for village_id, n in cases.values_list("division_id").annotate(n=Count("*")):
+            group_id = {"village": village_id, "town": parents.get(village_id), None: None}[group]
+            counts.setdefault(group_id, [0, 0])[column] += n
+    return {group_id: (waiting, overdue) for group_id, (waiting, overdue) in counts.items()}
 
 
 def _grouped(rows: QuerySet, key: str | None, aggregates: dict) -> dict[Any, dict]:

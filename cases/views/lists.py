@@ -17,7 +17,7 @@ INBOX_LIMIT = 100
 
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
-    case_filter = CaseFilter(request.GET or None, queryset=selectors.case_list(request.user))
+    case_filter = CaseFilter(request.GET or None, queryset=selectors.case_list(request.user), user=request.user)
     page = capped_page(case_filter.qs, 25, request.GET.get("page"))
     status = 400 if case_filter.is_bound and not case_filter.is_valid() else 200
     return render(request, "cases/case_list.html", {"filter": case_filter, "page": page}, status=status)

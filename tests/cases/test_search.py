@@ -64,6 +64,19 @@ def test_keyword_stays_in_scope(client_for, director, ledger):
     assert _found(client_for(director), q="合同") == []
 
 
+@pytest.mark.parametrize(("word", "titles"), [
+    ("漏", ["楼上漏水纠纷"]),
+    ("多次协商", ["楼上漏水纠纷"]),
+    ("王秀兰", ["宅基地边界争议"]),
+    ("秀兰", ["宅基地边界争议"]),
+    ("。", ["楼上漏水纠纷", "宅基地边界争议"]),
+    ("水漏", []),
+])
+def test_a_village_searches_its_own_cases_the_same_way(client_for, director, ledger, word, titles):
+    """A village's search reads the village's own cases rather than the grams (cases.search, one_village)."""
+    assert _found(client_for(director), q=word) == titles
+
+
 def test_results_are_most_recent_first(client_for, district_admin, ledger):
     assert _found(client_for(district_admin), q="。") == ["楼上漏水纠纷", "宅基地边界争议"]
 
