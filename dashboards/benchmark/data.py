@@ -11,7 +11,7 @@ import time
 
 from django.db import connection
 
-from cases import tally, tally_departments
+from cases import services, tally, tally_departments  # noqa: F401 - services first: the report's services import it
 from cases.mediation_report.services import rebuild_tallies
 from visits import tally as visit_tally
 
