@@ -9,6 +9,7 @@ class PingguCenterConfig(AppConfig):
 
     def ready(self) -> None:
         from . import audit  # noqa: F401 - connects the login signals
+        from . import middleware  # noqa: F401 - a sign-in is the session's first renewal
         from .checks import outbox_handlers_import
         from .second_factor import middleware  # noqa: F401 - decides at login whether a code is needed
 

@@ -1,8 +1,11 @@
-"""Project middleware: a strict Content-Security-Policy (every script and style from our own static files), and
-requests carrying a NUL character refused with a 400."""
+"""Project middleware: a strict Content-Security-Policy (every script and style from our own static files),
+requests carrying a NUL character refused with a 400, and idle sessions renewed at most once a minute."""
 
+import time
 from collections.abc import Callable
 
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 
 from .error_pages import bad_request
@@ -54,3 +57,34 @@ class RejectNulMiddleware:
         ):
             return bad_request(request)
         return self.get_response(request)
+
+
+class IdleSessionMiddleware:
+    """A signed-in session expires after SESSION_COOKIE_AGE without a request; each request renews it, at most
+    once a minute.
+
+    Django's own way (SESSION_SAVE_EVERY_REQUEST) writes the session row on every request: a write on every
+    GET, and a row lock that one user's parallel requests (the page, its charts, the offline refresh) queue on.
+    Renewed once a minute, the idle limit holds to within that minute and most requests write nothing.
+    """
+
+    RENEW_AFTER_SECONDS = 60
+    KEY = "_renewed_at"
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        session = request.session
+        if session.session_key is not None:  # a visitor without a session does not get one here
+            now = int(time.time())
+            if now - session.get(self.KEY, 0) >= self.RENEW_AFTER_SECONDS:
+                session[self.KEY] = now  # modified: saved, and its cookie re-sent, with a new expiry
+        return self.get_response(request)
+
+
+@receiver(user_logged_in)
+def _renewed_at_sign_in(sender, request: HttpRequest, user, **kwargs) -> None:
+    """Signing in saves the new session: that is its first renewal."""
+    if hasattr(request, "session"):
+        request.session[IdleSessionMiddleware.KEY] = int(time.time())

@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "pinggu_center.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "pinggu_center.middleware.IdleSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "pinggu_center.middleware.RejectNulMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -162,9 +163,9 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_VERBOSE = False
 
-# Idle sessions expire: the cookie's age is renewed on every request.
+# Idle sessions expire: a request renews the session and its cookie, at most once a minute
+# (pinggu_center.middleware.IdleSessionMiddleware).
 SESSION_COOKIE_AGE = envint("SESSION_IDLE_MINUTES", 30) * 60
-SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

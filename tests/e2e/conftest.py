@@ -104,7 +104,7 @@ def device(browser, request):
 
     A second user signs in on a device of their own, not in a context whose cookies were cleared: the first
     user's pages may still have requests under way (the offline script's), and their answers would set the
-    first user's session cookie again (sessions are saved on every request).
+    first user's session cookie again (a request renews the session and re-sends its cookie).
     """
     opened = []
 

@@ -1,11 +1,17 @@
 """Login in Chinese, lockout after repeated failures, idle expiry, audit of logins, start pages by role."""
 
+from datetime import timedelta
+
 import pytest
+import time_machine
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from pinggu_center.models import AuditLog
 from tests.factories import PASSWORD, UserFactory
@@ -39,9 +45,32 @@ def test_failed_logins_are_recorded_and_lock_the_account(org, director):
     assert "账号已临时锁定" in response.content.decode()
 
 
-def test_sessions_expire_when_idle():
+def test_sessions_expire_after_thirty_idle_minutes_and_are_renewed_at_most_once_a_minute(org, director):
     assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    start = timezone.make_aware(timezone.datetime(2026, 3, 2, 9, 0))
+    home = reverse("dashboards:village_workbench")
+    with time_machine.travel(start, tick=False) as clock:
+        client = Client()
+        client.post(reverse("login"), {"username": "director", "password": PASSWORD})
+
+        def session_writes() -> int:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(home).status_code == 200
+            return sum(1 for q in queries if "django_session" in q["sql"] and q["sql"].startswith(("UPDATE", "INSERT")))
+
+        clock.shift(timedelta(seconds=10))
+        assert session_writes() == 0  # signing in was the first renewal
+        clock.shift(timedelta(seconds=60))
+        assert session_writes() == 1  # renewed: the last renewal (the sign-in) is more than a minute old
+        clock.shift(timedelta(seconds=30))
+        assert session_writes() == 0  # renewed 30 s ago: nothing written
+        clock.shift(timedelta(minutes=29))  # 29.5 minutes after the last renewal: still signed in, and renewed
+        assert session_writes() == 1
+        clock.shift(timedelta(minutes=29, seconds=50))
+        assert client.get(home).status_code == 200
+        clock.shift(timedelta(minutes=30, seconds=1))  # idle for longer than thirty minutes
+        response = client.get(home)
+        assert response.status_code == 302 and response.url.startswith(reverse("login"))
 
 
 @pytest.mark.parametrize("password", ["short1A", "alllowercaseletters", "12345678901234"])
