@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pinggu_center.models import Department, Level
-from pinggu_center.scopes import division_ids
 
 from .models import Case, Category, Transfer, Whistle
 from .search import ids_any, search
@@ -51,10 +50,10 @@ class CaseFilter(django_filters.FilterSet):
         self.user = user
 
     def filter_keyword(self, queryset: QuerySet[Case], name: str, value: str) -> QuerySet[Case]:
-        scope = division_ids(self.user) if self.user is not None else None
-        one_village = self.user is not None and self.user.division is not None and \
-            self.user.division.level == Level.VILLAGE and scope == [self.user.division_id] and \
-            not self.user.department_id
+        # A village's users see that village's cases and nothing else (pinggu_center.scopes.division_ids).
+        user = self.user
+        one_village = (user is not None and user.division is not None and user.division.level == Level.VILLAGE
+                       and not user.department_id)
         return search(queryset, value, one_village=one_village)
 
     def filter_department(self, queryset: QuerySet[Case], name: str, value: Department) -> QuerySet[Case]:

@@ -66,6 +66,7 @@ def search(queryset: QuerySet[Case], keyword: str, *, one_village: bool = False)
     party = Party._meta.db_table
     like = _like(word)
     prefix = _like(number)[1:]  # "PG-YK%": a prefix, served by the number's pattern index
+    word_grams = grams(word)
     in_parties = f"SELECT p.case_id FROM {party} p WHERE p.name LIKE %s AND p.search_grams @> %s::text[]"
     if one_village:
         # Every case of the village is read: its parties are looked up in a hash of the matching parties' cases.
@@ -73,7 +74,7 @@ def search(queryset: QuerySet[Case], keyword: str, *, one_village: bool = False)
             f'("{table}"."number" LIKE %s OR "{table}"."title" LIKE %s OR "{table}"."description" LIKE %s'
             f' OR "{table}"."id" IN ({in_parties}))'
         )
-        params = [prefix, like, like, like, grams(word)]
+        params = [prefix, like, like, like, word_grams]
     else:
         # Each arm of the OR has its own index, so PostgreSQL can OR the bitmaps, or walk the recency index for a
         # word so common that 25 matches come first.
@@ -83,5 +84,5 @@ def search(queryset: QuerySet[Case], keyword: str, *, one_village: bool = False)
             f' AND "{table}"."search_grams" @> %s::text[]'
             f' OR "{table}"."id" = ANY(ARRAY({in_parties})))'
         )
-        params = [prefix, like, like, grams(word), like, grams(word)]
+        params = [prefix, like, like, word_grams, like, word_grams]
     return queryset.filter(RawSQL(sql, params, output_field=BooleanField()))

@@ -84,7 +84,7 @@ def review_rates(period: Period, *, group: str | None, where: dict[str, Any]) ->
     return {group_id: _with_ratios(row) for group_id, row in merged.items() if group_id is not None or group is None}
 
 
-def _live_counts(period: Period, group: str | None, where: dict[str, Any]) -> dict[Any, tuple[int, int]]:
+def _live_counts(period: Period, group: str | None, where: dict[str, Any]) -> dict[Any, list[int]]:
     """{group id: (cases not judged yet, overdue cases)} among the cases registered in `period`.
 
     Not judged yet: still inside the response window and not answered (docs/rates.md). Counted per village
@@ -105,7 +105,7 @@ def _live_counts(period: Period, group: str | None, where: dict[str, Any]) -> di
         for village_id, n in cases.values_list("division_id").annotate(n=Count("*")):
             group_id = {"village": village_id, "town": parents.get(village_id), None: None}[group]
             counts.setdefault(group_id, [0, 0])[column] += n
-    return {group_id: (waiting, overdue) for group_id, (waiting, overdue) in counts.items()}
+    return counts
 
 
 def _grouped(rows: QuerySet, key: str | None, aggregates: dict) -> dict[Any, dict]:
