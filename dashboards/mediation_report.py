@@ -31,8 +31,9 @@ from cases.mediation_report import services as report_services
 from cases.mediation_report.periods import ReportPeriod
 from cases.mediation_report.selectors import Report, ReportRow
 from cases.services import CaseRuleError
-from pinggu_center import audit
+from pinggu_center import audit, freshness
 from pinggu_center.exports import xlsx_bytes_response
+from pinggu_center.freshness import Deferred
 from pinggu_center.models import AuditLog, Division, Level, User
 from pinggu_center.scopes import visible_divisions
 
@@ -125,6 +126,20 @@ def _url(name: str, division: Division, period: ReportPeriod) -> str:
     return reverse(name) + "?" + urlencode({"division": division.pk, "period": period.code})
 
 
+def _report_figures(user: User, division: Division, period: ReportPeriod) -> dict:
+    report = report_selectors.mediation_report(division, period)
+    groups = layout(report)
+    lockable = user.division if user.division and user.division.level in (Level.TOWN, Level.DISTRICT) else None
+    return {
+        "report": report, "header": _header_html(report, groups),
+        "body": [(row, _cells_html(groups, row)) for row in report.rows], "total": _cells_html(groups, report.total),
+        "export_url": _url("dashboards:mediation_report_export", division, period),
+        "child_level": {Level.DISTRICT: Level.TOWN, Level.TOWN: Level.VILLAGE}.get(division.level),
+        "lockable": lockable if lockable and report_services.can_lock(user, lockable) else None,
+        "period_ended": period.has_ended(), "definitions": definitions(report),
+    }
+
+
 @login_required
 def mediation_report(request: HttpRequest) -> HttpResponse:
     division, period = _division_and_period(request, request.GET)
@@ -133,20 +148,14 @@ def mediation_report(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("统计期间无效，请从列表中选择。"))
         return render(request, "dashboards/mediation_report.html",
                       {"division": division, "period_options": _period_options(choices, None)}, status=400)
-    report = report_selectors.mediation_report(division, period)
-    groups = layout(report)
-    lockable = request.user.division if request.user.division and request.user.division.level in (
-        Level.TOWN, Level.DISTRICT) else None
+    figures = Deferred(_report_figures, request.user, division, period)
     context = {
-        "division": division, "period": period, "report": report,
-        "period_options": _period_options(choices, period.code), "header": _header_html(report, groups),
-        "body": [(row, _cells_html(groups, row)) for row in report.rows], "total": _cells_html(groups, report.total),
-        "export_url": _url("dashboards:mediation_report_export", division, period),
-        "child_level": {Level.DISTRICT: Level.TOWN, Level.TOWN: Level.VILLAGE}.get(division.level),
+        "division": division, "period": period, "period_options": _period_options(choices, period.code),
         "up": division.parent if division.parent_id and visible_divisions(request.user).filter(
             pk=division.parent_id).exists() else None,
-        "lockable": lockable if lockable and report_services.can_lock(request.user, lockable) else None,
-        "period_ended": period.has_ended(), "definitions": definitions(report),
+        "fragment": freshness.fragment_key(request, division),
+        **figures.parts("report", "header", "body", "total", "export_url", "child_level", "lockable", "period_ended",
+                        "definitions"),
     }
     return render(request, "dashboards/mediation_report.html", context)
 

@@ -13,9 +13,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pinggu_center import audit
+from pinggu_center import audit, freshness
 from pinggu_center import selectors as org_selectors
 from pinggu_center.exports import xlsx_bytes_response
+from pinggu_center.freshness import Deferred
 from pinggu_center.models import AuditLog, Division, Level, User
 from pinggu_center.paging import capped_page
 from pinggu_center.scopes import visible_centers, visible_divisions
@@ -59,19 +60,21 @@ def village_workbench(request: HttpRequest, division_id: int | None = None) -> H
             return redirect("home")
         division_id = user.division_id
     village = _division(user, division_id, Level.VILLAGE)
+    # Deferred: none of these is read when the page's content comes from the cache.
     context = {
         "village": village,
-        "new_cases": selectors.new_cases(village),
-        "waiting": selectors.waiting_summonses(village=village),
-        "deadlines": selectors.deadline_cases(village),
-        "confirmations": selectors.confirmations_running_out(village),
-        "follow_ups": selectors.follow_ups_due(village),
-        "cards": selectors.month_cards(village),
-        "intake_chart": selectors.monthly_intake(village),
-        "mix_chart": selectors.path_and_closure_mix(village),
-        "center_id": village.center.pk if hasattr(village, "center") else None,
-        "visits": _visit_figures(user, village),
-        "warnings": aids_selectors.warning_summary(user, village=village) if aids_selectors else None,
+        "fragment": freshness.fragment_key(request, village),
+        "new_cases": Deferred(selectors.new_cases, village),
+        "waiting": Deferred(selectors.waiting_summonses, village=village),
+        "deadlines": Deferred(selectors.deadline_cases, village),
+        "confirmations": Deferred(selectors.confirmations_running_out, village),
+        "follow_ups": Deferred(selectors.follow_ups_due, village),
+        "cards": Deferred(selectors.month_cards, village),
+        "intake_chart": Deferred(selectors.monthly_intake, village),
+        "mix_chart": Deferred(selectors.path_and_closure_mix, village),
+        "center_id": Deferred(lambda: village.center.pk if hasattr(village, "center") else None),
+        "visits": Deferred(_visit_figures, user, village),
+        "warnings": Deferred(aids_selectors.warning_summary, user, village=village) if aids_selectors else None,
     }
     return render(request, "dashboards/village_workbench.html", context)
 
@@ -97,13 +100,23 @@ def town_page(request: HttpRequest) -> HttpResponse:
     if user.division is None or user.division.level != Level.TOWN:
         return redirect("home")
     town = _division(user, user.division_id, Level.TOWN)
+    figures = Deferred(_town_figures, user, town)
+    context = {
+        "town": town,
+        "fragment": freshness.fragment_key(request, town),
+        **figures.parts("period", "inbox", "transfers", "whistles", "table", "compare_chart", "months", "trend_chart",
+                        "warnings"),
+    }
+    return render(request, "dashboards/town_page.html", context)
+
+
+def _town_figures(user: User, town: Division) -> dict:
     period = rates.this_year()
     by_village = rollup.review_rates(period, group="village", where={"town": town})
     table = rates.with_rates(selectors.villages_of(town), by_village)
     averages = [(_("%(town)s平均") % {"town": town.name}, rollup.total(by_village))]
     months = rollup.monthly(period, where={"town": town})
-    context = {
-        "town": town,
+    return {
         "period": period,
         "inbox": selectors.escalated_inbox(town),
         "transfers": selectors.open_transfers_to(town),
@@ -114,7 +127,6 @@ def town_page(request: HttpRequest) -> HttpResponse:
         "trend_chart": charts.trend(months),
         "warnings": aids_selectors.warning_summary(user) if aids_selectors else None,
     }
-    return render(request, "dashboards/town_page.html", context)
 
 
 @login_required
@@ -124,15 +136,25 @@ def district_review(request: HttpRequest) -> HttpResponse:
     form = _period_form(request)
     if not form.is_valid():
         return render(request, "dashboards/district_review.html", {"form": form}, status=400)
-    period = form.period
+    figures = Deferred(_district_figures, request.user, form.period)
+    context = {
+        "form": form,
+        "period": form.period,
+        "fragment": freshness.fragment_key(request, None),
+        "delivery_problems": org_selectors.delivery_problem_count(),
+        **figures.parts("total", "table", "departments", "compare_chart", "months", "trend_chart", "ranking_chart",
+                        "warnings"),
+    }
+    return render(request, "dashboards/district_review.html", context)
+
+
+def _district_figures(user: User, period: rates.Period) -> dict:
     by_town = rollup.review_rates(period, group="town", where={})
     total = rollup.total(by_town)
     table = rates.with_rates(selectors.towns(), by_town)
     departments = selectors.department_ranking(period)
     months = rollup.monthly(period, where={})
-    context = {
-        "form": form,
-        "period": period,
+    return {
         "total": total,
         "table": table,
         "departments": departments,
@@ -140,10 +162,8 @@ def district_review(request: HttpRequest) -> HttpResponse:
         "months": months,
         "trend_chart": charts.trend(months),
         "ranking_chart": charts.ranking(departments),
-        "warnings": aids_selectors.warning_summary(request.user) if aids_selectors else None,
-        "delivery_problems": org_selectors.delivery_problem_count(),
+        "warnings": aids_selectors.warning_summary(user) if aids_selectors else None,
     }
-    return render(request, "dashboards/district_review.html", context)
 
 
 @login_required
@@ -152,7 +172,19 @@ def town_review(request: HttpRequest, town_id: int) -> HttpResponse:
     form = _period_form(request)
     if not form.is_valid():
         return render(request, "dashboards/town_review.html", {"form": form, "town": town}, status=400)
-    period = form.period
+    figures = Deferred(_town_review_figures, town, form.period)
+    context = {
+        "form": form,
+        "town": town,
+        "period": form.period,
+        # The district's average is on the page too.
+        "fragment": freshness.fragment_key(request, town, None),
+        **figures.parts("total", "table", "compare_chart", "months", "trend_chart"),
+    }
+    return render(request, "dashboards/town_review.html", context)
+
+
+def _town_review_figures(town: Division, period: rates.Period) -> dict:
     by_village = rollup.review_rates(period, group="village", where={"town": town})
     total = rollup.total(by_village)
     table = rates.with_rates(selectors.villages_of(town), by_village)
@@ -160,17 +192,13 @@ def town_review(request: HttpRequest, town_id: int) -> HttpResponse:
     district = rollup.total(rollup.review_rates(period, group=None, where={}))
     averages = [(_("全区平均"), district), (_("%(town)s平均") % {"town": town.name}, total)]
     months = rollup.monthly(period, where={"town": town})
-    context = {
-        "form": form,
-        "town": town,
-        "period": period,
+    return {
         "total": total,
         "table": table,
         "compare_chart": charts.comparison(table, averages, mark=1),
         "months": months,
         "trend_chart": charts.trend(months),
     }
-    return render(request, "dashboards/town_review.html", context)
 
 
 @login_required
@@ -180,12 +208,14 @@ def village_review(request: HttpRequest, village_id: int) -> HttpResponse:
     if not form.is_valid():
         return render(request, "dashboards/village_review.html", {"form": form, "village": village}, status=400)
     period = form.period
-    page = capped_page(selectors.cases_of_village(village, period), 25, request.GET.get("page"))
+    # A page past the end raises 404 when the table is drawn.
+    page = Deferred(capped_page, selectors.cases_of_village(village, period), 25, request.GET.get("page"))
     context = {
         "form": form,
         "village": village,
         "period": period,
-        "total": rollup.total(rollup.review_rates(period, group=None, where={"division": village})),
+        "fragment": freshness.fragment_key(request, village),
+        "total": Deferred(lambda: rollup.total(rollup.review_rates(period, group=None, where={"division": village}))),
         "page": page,
     }
     return render(request, "dashboards/village_review.html", context)

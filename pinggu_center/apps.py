@@ -8,8 +8,9 @@ class PingguCenterConfig(AppConfig):
     verbose_name = _("组织与账号")
 
     def ready(self) -> None:
-        from . import audit, middleware  # noqa: F401 - the login signals: audit, and a sign-in renews the session
+        from . import audit, freshness, middleware  # noqa: F401 - the login signals: audit, and a sign-in renews the session
         from .checks import outbox_handlers_import
         from .second_factor import middleware as second_factor  # noqa: F401 - decides at login whether a code is needed
 
         checks.register(outbox_handlers_import)
+        freshness.connect()

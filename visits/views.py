@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cases.services import CaseRuleError
-from pinggu_center import audit
+from pinggu_center import audit, freshness
 from pinggu_center.exports import xlsx_response
 from pinggu_center.forms import (
     draft_refused,
@@ -23,6 +23,7 @@ from pinggu_center.forms import (
     is_draft_submission,
     posted_client_token,
 )
+from pinggu_center.freshness import Deferred
 from pinggu_center.models import AuditLog, Level
 from pinggu_center.paging import capped_page
 
@@ -237,10 +238,19 @@ def visit_to_case(request: HttpRequest, visit_id: int) -> HttpResponse:
 
 @login_required
 def statistics(request: HttpRequest) -> HttpResponse:
-    stats = selectors.statistics(request.user)
     if request.GET.get("export") == "xlsx":
         audit.record(AuditLog.Action.EXPORT, request=request, detail="visit statistics")
-        return xlsx_response(statistics_sheets(stats), "visit-statistics.xlsx")
+        return xlsx_response(statistics_sheets(selectors.statistics(request.user)), "visit-statistics.xlsx")
+    figures = Deferred(_statistics_figures, request)
+    context = {
+        "fragment": freshness.fragment_key(request, freshness.scope_of(request.user)),
+        **figures.parts("stats", "chart", "villages", "stale"),
+    }
+    return render(request, "visits/statistics.html", context)
+
+
+def _statistics_figures(request: HttpRequest) -> dict:
+    stats = selectors.statistics(request.user)
     chart = {
         "labels": {"visits": _("走访次数"), "households": _("走访户数")},
         "weeks": [row["week"].strftime("%m-%d") for row in stats.per_week],
@@ -249,9 +259,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
         "categories": [{"name": row["category__name"], "value": row["count"]} for row in stats.by_category],
     }
     villages = Paginator(stats.villages, 50).get_page(request.GET.get("page"))
-    stale = stats.stale[:50]
-    context = {"stats": stats, "chart": chart, "villages": villages, "stale": stale}
-    return render(request, "visits/statistics.html", context)
+    return {"stats": stats, "chart": chart, "villages": villages, "stale": stats.stale[:50]}
 
 
 def _period(request: HttpRequest) -> str:

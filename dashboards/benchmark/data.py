@@ -13,6 +13,7 @@ from django.db import connection
 
 from cases import services, tally, tally_departments  # noqa: F401 - services first: the report's services import it
 from cases.mediation_report.services import rebuild_tallies
+from pinggu_center import freshness
 from visits import tally as visit_tally
 
 CASES_SQL = """
@@ -237,6 +238,7 @@ def generate(*, cases: int, visits: int, households_per_village: int, stdout) ->
     started = time.monotonic()
     rows = tally_departments.rebuild() + visit_tally.rebuild(log=stdout.write)
     stdout.write(f"  department and visit counters: {rows:,} rows rebuilt in {time.monotonic() - started:.0f} s")
+    freshness.forget_everything()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE cases_casetally")
         cursor.execute("ANALYZE cases_departmenttally")

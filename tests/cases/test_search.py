@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from cases.models import Case
 from pinggu_center import paging
+from tests.pages import shown
 
 from .factories import CaseFactory, PartyFactory
 
@@ -32,7 +33,7 @@ def ledger(org):
 def _found(client, **query) -> list[str]:
     response = client.get(reverse("cases:case_list"), query)
     assert response.status_code == 200
-    return [case.title for case in response.context["page"]]
+    return [case.title for case in shown(response, "page")]
 
 
 @pytest.mark.parametrize(("word", "titles"), [
@@ -109,8 +110,8 @@ def test_a_page_past_the_cap_is_not_found_rather_than_another_page(client_for, d
     CaseFactory.create_batch(40, center=org.center)
     client = client_for(district_admin)
     last = client.get(reverse("cases:case_list"), {"page": 2})
-    assert last.status_code == 200 and last.context["page"].paginator.is_capped
-    assert not last.context["page"].has_next()
+    assert last.status_code == 200 and shown(last, "page").paginator.is_capped
+    assert not shown(last, "page").has_next()
     assert "超过 30 件" in last.content.decode()
     assert client.get(reverse("cases:case_list"), {"page": 3}).status_code == 404
     assert client.get(reverse("cases:case_list"), {"page": 2000}).status_code == 404

@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 
 from tests.cases.factories import CaseFactory, SummonsFactory, WhistleFactory
+from tests.pages import shown
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +66,7 @@ def test_district_comparison_is_the_rates_table_with_the_district_average_first(
     _two_towns(org)
     response = client_for(district_admin).get(reverse("dashboards:district_review"), PERIOD)
     chart = _embedded(response, "chart-compare")
-    table, total = response.context["table"], response.context["total"]
+    table, total = shown(response, "table"), shown(response, "total")
 
     assert chart["labels"] == ["全区平均", "峪口地区", "大兴庄镇"]
     assert chart["averages"] == 1
@@ -90,9 +91,9 @@ def test_monthly_trend_has_one_point_per_month_and_adds_up_to_the_total(org, dis
     assert chart["months"] == ["2026-09", "2026-10", "2026-11"]
     assert chart["labels"] == ["9月", "10月", "11月"]
     assert chart["intake"] == [1, 3, 2]  # the case of 10 September lies before the period
-    assert sum(chart["intake"]) == response.context["total"]["intake"]
+    assert sum(chart["intake"]) == shown(response, "total")["intake"]
     assert chart["village_rate"] == [100.0, 100.0, 0.0]
-    assert [row["intake"] for row in response.context["months"]] == chart["intake"]  # the table below the chart
+    assert [row["intake"] for row in shown(response, "months")] == chart["intake"]  # the table below the chart
 
 
 def test_monthly_labels_carry_the_year_when_the_period_spans_two(org, district_admin, client_for):
@@ -123,7 +124,7 @@ def test_department_ranking_chart_follows_the_table(org, district_admin, directo
     response = client_for(district_admin).get(reverse("dashboards:district_review"), PERIOD)
     chart = _embedded(response, "chart-ranking")
 
-    assert [d.name for d in response.context["departments"]] == ["峪口地区司法所", "区人民法院", "峪口地区综合执法队"]
+    assert [d.name for d in shown(response, "departments")] == ["峪口地区司法所", "区人民法院", "峪口地区综合执法队"]
     assert chart["labels"] == ["峪口地区司法所", "区人民法院"]
     assert chart["values"] == [3.0, 7.5]
     assert chart["limited"] is False
@@ -133,7 +134,7 @@ def test_town_review_compares_villages_with_the_town_and_the_district(org, distr
     _two_towns(org)
     response = client_for(district_admin).get(reverse("dashboards:town_review", args=[org.town.pk]), PERIOD)
     chart = _embedded(response, "chart-compare")
-    table, total = response.context["table"], response.context["total"]
+    table, total = shown(response, "table"), shown(response, "total")
 
     assert chart["labels"] == ["全区平均", "峪口地区平均", "西凡各庄村"]
     assert chart["averages"] == 2
@@ -158,7 +159,7 @@ def test_town_page_compares_villages_with_the_town_over_this_year(org, town_user
     trend = _embedded(response, "chart-trend")
     assert trend["months"] == [f"2026-{month:02d}" for month in range(1, 12)]  # January to the frozen November
     assert trend["intake"][8:] == [2, 2, 2]
-    assert sum(trend["intake"]) == sum(row["intake"] for row in response.context["table"])
+    assert sum(trend["intake"]) == sum(row["intake"] for row in shown(response, "table"))
 
 
 def test_a_refused_period_draws_no_chart(org, district_admin, client_for):

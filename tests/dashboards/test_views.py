@@ -15,6 +15,7 @@ from dashboards.tasks import build_export
 from pinggu_center.models import AuditLog
 from tests.cases.factories import CaseFactory, SummonsFactory, WhistleFactory
 from tests.factories import MemberFactory
+from tests.pages import shown
 
 pytestmark = pytest.mark.django_db
 
@@ -81,12 +82,11 @@ def test_workbench_lists_what_needs_the_director_today(org, director, client_for
     response = client_for(director).get(reverse("dashboards:village_workbench"))
 
     assert response.status_code == 200
-    context = response.context
-    assert [c.pk for c in context["new_cases"]] == [new.pk]
-    assert [c.pk for c in context["deadlines"]] == [near.pk]
-    assert [s.whistle_id for s in context["waiting"]] == [whistle.pk]
-    assert [a.pk for a in context["confirmations"]] == [running_out.pk]
-    assert [c.pk for c in context["follow_ups"]] == [due.pk]
+    assert [c.pk for c in shown(response, "new_cases")] == [new.pk]
+    assert [c.pk for c in shown(response, "deadlines")] == [near.pk]
+    assert [s.whistle_id for s in shown(response, "waiting")] == [whistle.pk]
+    assert [a.pk for a in shown(response, "confirmations")] == [running_out.pk]
+    assert [c.pk for c in shown(response, "follow_ups")] == [due.pk]
     assert "别村的事项" not in response.content.decode()
     assert 'id="intake-data"' in response.content.decode()
     assert reverse("cases:case_detail", args=[new.pk]) in response.content.decode()
@@ -127,7 +127,7 @@ def test_district_review_drills_down(org, district_admin, client_for):
     response = client.get(town_url)
     village_url = reverse("dashboards:village_review", args=[org.village.pk])
     assert village_url in response.content.decode()
-    assert client.get(village_url).context["page"].paginator.count == 1
+    assert shown(client.get(village_url), "page").paginator.count == 1
 
 
 def test_bad_dates_are_refused_with_a_message(org, district_admin, client_for):
@@ -146,9 +146,9 @@ def test_town_page_shows_the_inbox_and_whistles(org, town_user, director, client
     SummonsFactory(whistle=whistle, department=org.justice_office)
     response = client_for(town_user).get(reverse("dashboards:town_page"))
     assert response.status_code == 200
-    assert [c.pk for c in response.context["inbox"]] == [escalated.pk]
-    assert [s.whistle_id for s in response.context["whistles"]] == [whistle.pk]
-    assert [row["division"].pk for row in response.context["table"]] == [org.village.pk]
+    assert [c.pk for c in shown(response, "inbox")] == [escalated.pk]
+    assert [s.whistle_id for s in shown(response, "whistles")] == [whistle.pk]
+    assert [row["division"].pk for row in shown(response, "table")] == [org.village.pk]
 
 
 def test_table_export_is_audited_and_has_the_rows(org, district_admin, client_for):
@@ -210,7 +210,7 @@ def test_month_cards_count_each_case_once(org, director, client_for):
     for satisfaction in ("unsatisfied", "satisfied"):  # counted as record_follow_up counts them
         tally.count_follow_up(closed, FollowUp.objects.create(case=closed, performance="na", satisfaction=satisfaction))
     CaseFactory(center=org.center)
-    cards = client_for(director).get(reverse("dashboards:village_workbench")).context["cards"]
+    cards = shown(client_for(director).get(reverse("dashboards:village_workbench")), "cards")
     assert cards == {"intake": 2, "closed": 1, "followed_up": 2, "satisfied": 1}
 
 

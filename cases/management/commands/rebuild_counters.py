@@ -15,6 +15,7 @@ import time
 from django.core.management.base import BaseCommand
 
 from cases import tally, tally_departments
+from pinggu_center import freshness
 from visits import tally as visit_tally
 
 
@@ -30,3 +31,4 @@ class Command(BaseCommand):
             started = time.monotonic()
             rows = rebuild()
             self.stdout.write(f"{rows:,} {label} counter rows rebuilt in {time.monotonic() - started:.1f} s")
+        freshness.forget_everything()  # the pages cached from the old counters

@@ -1,0 +1,239 @@
+"""What a page shows is cached until the data under it changes: a token per division, replaced on every write.
+
+A review page or a workbench reads a few dozen queries' worth of figures that change a few times a day per village.
+Its content is cached (``{% fresh %}`` in the template) under a key made of the viewer, the address, the minute and
+the tokens of the divisions it shows. Any save or delete of a model that belongs to a village (a case and everything
+hung on it, a visit, a household, a warning …) forgets the tokens of that village, its town and the whole district,
+so the next view renders afresh. A save that belongs to no village forgets the root token, which every key contains.
+
+The minute in the key bounds what changes with the clock alone (a deadline passing): at most a minute late.
+
+Tokens are random, never counters: a cache that was emptied cannot bring an old fragment back. They are forgotten at
+the first write of a transaction that touches them and again when it commits, so a page read while the write was in
+flight is not kept; a batch of hundreds of writes (the overdue sweep) forgets each token twice, not twice a row. While the
+cache is unreachable pages are rendered afresh and writes go on; a fragment cached before the outage may then be
+shown until it expires (FRAGMENT_SECONDS) if a write during the outage could not forget it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import uuid
+from collections.abc import Iterable
+
+from django.apps import apps
+from django.core.cache import cache
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models, transaction
+from django.db.models.signals import post_delete, post_save
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import get_language
+
+logger = logging.getLogger(__name__)
+
+ROOT = "root"
+DISTRICT = "district"
+# How long a fragment is kept: the minute in its key makes it useless after that anyway.
+FRAGMENT_SECONDS = 120
+
+# Apps whose data the cached pages show.
+WATCHED_APPS = {"pinggu_center", "cases", "mediation_report", "visits", "aids", "deliberation", "legal_education"}
+# Rows that no cached page shows, or that are written on every request or by the page-independent machinery.
+IGNORED_MODELS = {
+    "pinggu_center.auditlog", "pinggu_center.notification", "pinggu_center.outbox", "pinggu_center.secondfactor",
+    "cases.casesequence", "cases.casetally", "cases.departmenttally", "mediation_report.reporttally",
+    "visits.visittally", "visits.cadreweektally",
+    "aids.similarterm", "aids.similardoc", "aids.similarposting", "aids.similarstats",
+}
+
+# Rows every page's choices and names come from: a change to one is a change for all.
+REFERENCE_MODELS = {"pinggu_center.division", "pinggu_center.department", "pinggu_center.center", "cases.category"}
+
+_parents: dict[int, int | None] = {}
+
+
+def fragment_key(request: HttpRequest, *divisions) -> str | None:
+    """The cache key of a page's content for this viewer, address and minute, under the divisions' current tokens.
+
+    None, and the content is rendered afresh, while the cache is unreachable, and for a browser without a CSRF
+    secret yet: the content may hold forms, whose tokens are only good with the secret they were made for.
+    """
+    secret = request.META.get("CSRF_COOKIE")
+    if not secret:
+        return None
+    writing = _forget_on_commit(register=False)
+    if writing is not None:  # a page read inside a transaction that wrote: its next writes forget again
+        writing.forgotten.clear()
+    names = [ROOT] + [_name(division) for division in divisions]
+    minute = int(timezone.now().timestamp() // 60)
+    viewer = [str(request.user.pk), hashlib.sha256(secret.encode()).hexdigest()[:16], get_language() or ""]
+    try:
+        tokens = _tokens(names)
+    except Exception:  # noqa: BLE001 - any cache failure (connection refused, timeout): render without it
+        logger.warning("Page content not cached: the cache is unreachable.", exc_info=True)
+        return None
+    return "|".join([*viewer, request.get_full_path(), str(minute), *tokens])
+
+
+def scope_of(user) -> int | None:
+    """The division whose token covers what the user sees: their own subtree, or the district for the rest."""
+    if user.division_id and user.role != user.Role.DEPARTMENT_STAFF:  # a department's cases come from anywhere
+        return user.division_id
+    return None
+
+
+def forget_everything() -> None:
+    """After rows were written past the models' save (in bulk, or by a rebuild): no cached page is current."""
+    forget([ROOT])
+
+
+def forget(names: Iterable[str]) -> None:
+    keys = [_token_key(name) for name in set(names)]
+    try:
+        cache.delete_many(keys)
+    except Exception:  # noqa: BLE001 - a write must not fail because the cache is down; its fragments expire
+        logger.warning("Cached pages not forgotten: the cache is unreachable.", exc_info=True)
+
+
+def _name(division) -> str:
+    if division is None:
+        return DISTRICT
+    return str(division if isinstance(division, int) else division.pk)
+
+
+def _token_key(name: str) -> str:
+    return f"freshness:{name}"
+
+
+def _tokens(names: list[str]) -> list[str]:
+    keys = [_token_key(name) for name in names]
+    found = cache.get_many(keys)
+    for key in keys:
+        if key not in found:
+            cache.add(key, uuid.uuid4().hex, timeout=None)
+            found[key] = cache.get(key)
+    return [str(found[key]) for key in keys]
+
+
+# --- which divisions a write belongs to ---------------------------------------------------------------------------
+
+
+def _parent(division_id: int) -> int | None:
+    if division_id not in _parents:
+        Division = apps.get_model("pinggu_center", "Division")
+        _parents.update(Division.objects.values_list("pk", "parent_id"))
+    return _parents.get(division_id)
+
+
+def _chain(division_id: int | None) -> set[str]:
+    """The division, the divisions above it, and the district."""
+    names = {DISTRICT}
+    seen = 0
+    while division_id is not None and seen < 3:
+        names.add(str(division_id))
+        division_id = _parent(division_id)
+        seen += 1
+    return names
+
+
+def _division_ids(instance: models.Model) -> list[int | None] | None:
+    """The divisions a row belongs to, or None when it belongs to none (or to all)."""
+    label = instance._meta.label_lower
+    if label == "pinggu_center.division":
+        _parents.clear()
+    if label in REFERENCE_MODELS:
+        return None
+    ids = [getattr(instance, name) for name in ("division_id", "holder_id") if getattr(instance, name, None)]
+    if ids:
+        return ids
+    for relation in ("case", "household", "whistle", "center", "meeting", "activity", "matter"):
+        field = _foreign_key(instance, relation)
+        if field is None:
+            continue
+        if field.is_cached(instance):
+            related = getattr(instance, relation)
+        else:
+            related_id = getattr(instance, field.attname)
+            related = field.related_model._default_manager.filter(pk=related_id).first()
+        return _division_ids(related) if related is not None else None
+    return None
+
+
+def _foreign_key(instance: models.Model, name: str):
+    try:
+        field = instance._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+    return field if isinstance(field, models.ForeignKey | models.OneToOneField) else None
+
+
+def _changed(sender, instance: models.Model, **kwargs) -> None:
+    meta = instance._meta
+    if meta.app_label not in WATCHED_APPS or meta.label_lower in IGNORED_MODELS:
+        return
+    if kwargs.get("update_fields") and set(kwargs["update_fields"]) <= {"last_login"}:
+        return  # signing in
+    ids = _division_ids(instance)
+    names: set[str] = {ROOT} if ids is None else set().union(*(_chain(i) for i in ids))
+    on_commit = _forget_on_commit()
+    if on_commit is None:  # autocommit: the row is already committed
+        forget(names)
+        return
+    on_commit.names |= names
+    if names - on_commit.forgotten:
+        forget(names - on_commit.forgotten)
+        on_commit.forgotten |= names
+
+
+class _ForgetOnCommit:
+    """The tokens a transaction's writes touched, forgotten once more when it commits (once, however many writes)."""
+
+    def __init__(self) -> None:
+        self.names: set[str] = set()
+        # Forgotten already, and no page was read since in this transaction: a batch forgets each token once.
+        self.forgotten: set[str] = set()
+
+    def __call__(self) -> None:
+        forget(self.names)
+
+
+def _forget_on_commit(*, register: bool = True) -> _ForgetOnCommit | None:
+    """The current transaction's callback (registered at its first write); None outside a transaction."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        return None
+    callback = getattr(connection, "_forget_on_commit", None)
+    # Gone from the list when the transaction (or the savepoint it was registered in) rolled back.
+    if callback is None or not any(func is callback for _sids, func, _robust in connection.run_on_commit):
+        if not register:
+            return None
+        callback = _ForgetOnCommit()
+        connection._forget_on_commit = callback
+        transaction.on_commit(callback, robust=True)
+    return callback
+
+
+def connect() -> None:
+    post_save.connect(_changed, dispatch_uid="freshness-save")
+    post_delete.connect(_changed, dispatch_uid="freshness-delete")
+
+
+class Deferred:
+    """A figure computed the first time the template reads it, and never when the cached content is used instead."""
+
+    def __init__(self, compute, *args, **kwargs) -> None:
+        self._compute, self._args, self._kwargs = compute, args, kwargs
+        self._done = False
+        self._value = None
+
+    def __call__(self):
+        if not self._done:
+            self._value = self._compute(*self._args, **self._kwargs)
+            self._done = True
+        return self._value
+
+    def parts(self, *names: str) -> dict[str, Deferred]:
+        """One deferred entry per key of the dict this computes, all computed together the first time one is read."""
+        return {name: Deferred(lambda name=name: self()[name]) for name in names}
