@@ -83,8 +83,7 @@ def _visit_figures(user: User, village: Division) -> dict | None:
     """The village's visit coverage and this week's visits, when the viewer's scope is that village."""
     if visit_selectors is None or user.division_id != village.pk:
         return None
-    stats = visit_selectors.statistics(user)
-    return {"coverage": stats.coverage, "this_week": stats.per_week[-1] if stats.per_week else None}
+    return visit_selectors.coverage_and_this_week(user)
 
 
 @login_required

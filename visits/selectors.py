@@ -146,10 +146,37 @@ def statistics(user: User, today: date | None = None) -> Statistics:
     today = today or timezone.localdate()
     since = week_start_of(today) - timedelta(weeks=STATS_WEEKS - 1)
     rows = tally_rows(user)
-    per_week = list(
+    by_category = [
+        {"category__name": name, "count": sum(counts.values())}
+        for name, counts in _category_weeks(rows, since).items()
+    ]
+    by_category.sort(key=lambda row: (-row["count"], row["category__name"]))
+    return Statistics(
+        _per_week(rows, since),
+        _coverage(rows, today),
+        by_category,
+        village_rows(user, today),
+        stale_households(user, today),
+        town_rows(user, today),
+    )
+
+
+def coverage_and_this_week(user: User, today: date | None = None) -> dict:
+    """The workbench's two visit figures: coverage, and this week's visits (None before the first one)."""
+    today = today or timezone.localdate()
+    rows = tally_rows(user)
+    per_week = _per_week(rows, week_start_of(today) - timedelta(weeks=STATS_WEEKS - 1))
+    return {"coverage": _coverage(rows, today), "this_week": per_week[-1] if per_week else None}
+
+
+def _per_week(rows: QuerySet[VisitTally], since: date) -> list[dict]:
+    return list(
         rows.filter(dimension=tally.WEEK, grain="w", period__gte=since).values(week=F("period"))
         .annotate(visits=Sum("visits"), households=Sum("households")).filter(visits__gt=0).order_by("week")
     )  # fmt: skip
+
+
+def _coverage(rows: QuerySet[VisitTally], today: date) -> dict:
     # "@last" rows: households by the day of their latest visit, so "visited since a day" is a sum of a few rows.
     last = Q(dimension=tally.LAST_VISIT, grain="d")
     coverage = rows.filter(Q(dimension=tally.HOUSEHOLDS) | (last & Q(period__gte=today - timedelta(days=90)))).aggregate(
@@ -161,19 +188,7 @@ def statistics(user: User, today: date | None = None) -> Statistics:
         coverage[f"share_{days}"] = (
             round(100 * coverage[f"in_{days}"] / coverage["total"], 1) if coverage["total"] else 0
         )
-    by_category = [
-        {"category__name": name, "count": sum(counts.values())}
-        for name, counts in _category_weeks(rows, since).items()
-    ]
-    by_category.sort(key=lambda row: (-row["count"], row["category__name"]))
-    return Statistics(
-        per_week,
-        coverage,
-        by_category,
-        village_rows(user, today),
-        stale_households(user, today),
-        town_rows(user, today),
-    )
+    return coverage
 
 
 def _category_weeks(rows: QuerySet[VisitTally], since: date) -> dict[str, dict[date, int]]:
