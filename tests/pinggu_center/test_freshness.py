@@ -162,3 +162,17 @@ def test_a_batch_forgets_each_token_once_and_again_at_commit(org, director, monk
         cases[0].save(update_fields=["title"])
         assert len(forgotten) == 2  # … so the next save forgets again
     assert len(forgotten) == 3 and forgotten[-1] == forgotten[0]  # and the commit once more
+
+
+@pytest.mark.parametrize("query", ["", "?status=handling", "?department={department}", "?q=漏水", "?overdue=yes"])
+def test_the_ledger_viewed_again_reads_no_cases(org, director, district_admin, client_for, query):
+    register(org.center, director, title="楼上漏水")
+    client = _browser(client_for, district_admin)
+    url = reverse("cases:case_list") + query.format(department=org.justice_office.pk)
+    first = client.get(url)
+    with CaptureQueriesContext(connection) as again:
+        second = client.get(url)
+
+    assert second.status_code == first.status_code == 200
+    assert not [q["sql"] for q in again.captured_queries if "cases_" in q["sql"]]
+    assert CSRF_INPUT.sub("", second.content.decode()) == CSRF_INPUT.sub("", first.content.decode())
