@@ -8,10 +8,11 @@ so the next view renders afresh. A save that belongs to no village forgets the r
 
 The minute in the key bounds what changes with the clock alone (a deadline passing): at most a minute late.
 
-Tokens are random, never counters: a cache that was emptied cannot bring an old fragment back. They are forgotten at
-the first write of a transaction that touches them and again when it commits, so a page read while the write was in
-flight is not kept; a batch of hundreds of writes (the overdue sweep) forgets each token twice, not twice a row. While the
-cache is unreachable pages are rendered afresh and writes go on; a fragment cached before the outage may then be
+Tokens are random, never counters: a cache that was emptied cannot bring an old fragment back. A write forgets them
+when its transaction commits (a page cached from what was read before the commit was cached under a token that the
+commit forgets), once per transaction however many rows it writes: the overdue sweep's batch of hundreds of cases
+forgets each token once. A page read inside the transaction that wrote forgets them first, so it shows the writes.
+While the cache is unreachable pages are rendered afresh and writes go on; a fragment cached before the outage may then be
 shown until it expires (FRAGMENT_SECONDS) if a write during the outage could not forget it.
 """
 
@@ -64,8 +65,9 @@ def fragment_key(request: HttpRequest, *divisions) -> str | None:
     if not secret:
         return None
     writing = _forget_on_commit(register=False)
-    if writing is not None:  # a page read inside a transaction that wrote: its next writes forget again
-        writing.forgotten.clear()
+    if writing is not None and writing.unread:  # a page read inside the transaction that wrote sees the writes
+        forget(writing.unread)
+        writing.unread.clear()
     names = [ROOT] + [_name(division) for division in divisions]
     minute = int(timezone.now().timestamp() // 60)
     viewer = [str(request.user.pk), hashlib.sha256(secret.encode()).hexdigest()[:16], get_language() or ""]
@@ -182,18 +184,16 @@ def _changed(sender, instance: models.Model, **kwargs) -> None:
         forget(names)
         return
     on_commit.names |= names
-    if names - on_commit.forgotten:
-        forget(names - on_commit.forgotten)
-        on_commit.forgotten |= names
+    on_commit.unread |= names
 
 
 class _ForgetOnCommit:
-    """The tokens a transaction's writes touched, forgotten once more when it commits (once, however many writes)."""
+    """The tokens a transaction's writes touched, forgotten when it commits (once, however many writes)."""
 
     def __init__(self) -> None:
         self.names: set[str] = set()
-        # Forgotten already, and no page was read since in this transaction: a batch forgets each token once.
-        self.forgotten: set[str] = set()
+        # Touched since a page was last read inside this transaction: forgotten before that page's next read.
+        self.unread: set[str] = set()
 
     def __call__(self) -> None:
         forget(self.names)
