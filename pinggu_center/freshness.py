@@ -112,10 +112,13 @@ def _token_key(name: str) -> str:
 def _tokens(names: list[str]) -> list[str]:
     keys = [_token_key(name) for name in names]
     found = cache.get_many(keys)
-    for key in keys:
-        if key not in found:
-            cache.add(key, uuid.uuid4().hex, timeout=None)
-            found[key] = cache.get(key)
+    missing = {key: uuid.uuid4().hex for key in keys if key not in found}
+    if missing:
+        # Two readers may each set a token here; the last one stays, and what the other cached under its own is
+        # never read again. Neither can hide a write: each reads the data after setting its token, and a commit
+        # forgets whichever token is there.
+        cache.set_many(missing, timeout=None)
+        found.update(missing)
     return [str(found[key]) for key in keys]
 
 
