@@ -13,8 +13,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import selectors, services
+from . import freshness, selectors, services
 from .forms import MemberForm, RetireMemberForm, form_status
+from .freshness import Deferred
 from .models import Center, Member, Notification, User
 from .scopes import visible_centers
 
@@ -75,8 +76,12 @@ def center_list(request: HttpRequest) -> HttpResponse:
         centers = centers.filter(Q(name__contains=keyword) | Q(division__name__contains=keyword))
     if centers.count() == 1 and not keyword:
         return redirect(centers.first().get_absolute_url())
-    page = Paginator(centers.order_by("division__code"), 50).get_page(request.GET.get("page"))
-    return render(request, "pinggu_center/center_list.html", {"page": page, "keyword": keyword})
+    context = {
+        "page": Deferred(Paginator(centers.order_by("division__code"), 50).get_page, request.GET.get("page")),
+        "keyword": keyword,
+        "fragment": freshness.fragment_key(request, freshness.scope_of(request.user)),
+    }
+    return render(request, "pinggu_center/center_list.html", context)
 
 
 @login_required

@@ -19,6 +19,7 @@ from cases.models import Case
 from pinggu_center import freshness
 from tests.cases.factories import CaseFactory
 from tests.cases.helpers import register
+from tests.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -176,3 +177,15 @@ def test_the_ledger_viewed_again_reads_no_cases(org, director, district_admin, c
     assert second.status_code == first.status_code == 200
     assert not [q["sql"] for q in again.captured_queries if "cases_" in q["sql"]]
     assert CSRF_INPUT.sub("", second.content.decode()) == CSRF_INPUT.sub("", first.content.decode())
+
+
+def test_the_centers_list_counts_a_member_added_since_it_was_cached(org, district_admin, client_for):
+    client = _browser(client_for, district_admin)
+    url = reverse("center_list")
+    row = re.compile(re.escape(org.center.name) + r'</a></td><td>[^<]*</td><td class="text-end">(\d+)</td>')
+    before = int(row.search(client.get(url).content.decode()).group(1))
+    assert int(row.search(client.get(url).content.decode()).group(1)) == before  # viewed again, from the cache
+
+    MemberFactory(center=org.center)
+
+    assert int(row.search(client.get(url).content.decode()).group(1)) == before + 1
