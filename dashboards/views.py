@@ -111,20 +111,28 @@ def town_page(request: HttpRequest) -> HttpResponse:
 
 def _town_figures(user: User, town: Division) -> dict:
     period = rates.this_year()
-    by_village = rollup.review_rates(period, group="village", where={"town": town})
-    table = rates.with_rates(selectors.villages_of(town), by_village)
-    averages = [(_("%(town)s平均") % {"town": town.name}, rollup.total(by_village))]
-    months = rollup.monthly(period, where={"town": town})
+    figures = _town_rates(town, period)
+    averages = [(_("%(town)s平均") % {"town": town.name}, figures["total"])]
     return {
+        **figures,
         "period": period,
         "inbox": selectors.escalated_inbox(town),
         "transfers": selectors.open_transfers_to(town),
         "whistles": selectors.whistles_to(town),
-        "table": table,
-        "compare_chart": charts.comparison(table, averages, mark=0),
+        "compare_chart": charts.comparison(figures["table"], averages, mark=0),
+        "warnings": aids_selectors.warning_summary(user) if aids_selectors else None,
+    }
+
+
+def _town_rates(town: Division, period: rates.Period) -> dict:
+    """What the town page and the town review both show: the villages' rates, the town's total, its months."""
+    by_village = rollup.review_rates(period, group="village", where={"town": town})
+    months = rollup.monthly(period, where={"town": town})
+    return {
+        "total": rollup.total(by_village),
+        "table": rates.with_rates(selectors.villages_of(town), by_village),
         "months": months,
         "trend_chart": charts.trend(months),
-        "warnings": aids_selectors.warning_summary(user) if aids_selectors else None,
     }
 
 
@@ -184,20 +192,11 @@ def town_review(request: HttpRequest, town_id: int) -> HttpResponse:
 
 
 def _town_review_figures(town: Division, period: rates.Period) -> dict:
-    by_village = rollup.review_rates(period, group="village", where={"town": town})
-    total = rollup.total(by_village)
-    table = rates.with_rates(selectors.villages_of(town), by_village)
+    figures = _town_rates(town, period)
     # The district's rates are an aggregate over every town: comparing with them shows no other town's figures.
     district = rollup.total(rollup.review_rates(period, group=None, where={}))
-    averages = [(_("全区平均"), district), (_("%(town)s平均") % {"town": town.name}, total)]
-    months = rollup.monthly(period, where={"town": town})
-    return {
-        "total": total,
-        "table": table,
-        "compare_chart": charts.comparison(table, averages, mark=1),
-        "months": months,
-        "trend_chart": charts.trend(months),
-    }
+    averages = [(_("全区平均"), district), (_("%(town)s平均") % {"town": town.name}, figures["total"])]
+    return {**figures, "compare_chart": charts.comparison(figures["table"], averages, mark=1)}
 
 
 @login_required
