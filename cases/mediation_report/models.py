@@ -2,9 +2,10 @@
 
 A `MediationRecord` holds the report fields of one dispute archived after mediation, and where and when it
 is counted: the body that closed it (`unit`: a village, a town or the district) and the local month of its
-closure. `ReportTally` rows are sums of the counted records per (division, month, category), kept by the
-services in the same transaction as the record; `rollup` rows sum a whole town (its villages and the town
-itself), so the district reads a few thousand rows for a year. `ReportLock` freezes a month of a town (for
+closure. `ReportTally` rows are sums of the counted records per (division, span, category), kept by the
+services in the same transaction as the record. A span is a month, a quarter or a year, as the report's periods
+are, so any period is read from its own rows: one per division and category. `rollup` rows sum a whole town (its
+villages and the town itself), so the district reads some three hundred rows for a year. `ReportLock` freezes a month of a town (for
 its villages and itself) or of the district (for all).
 """
 
@@ -93,12 +94,18 @@ TALLY_MEASURES = [
 
 
 class ReportTally(models.Model):
-    """Sums of the counted records of one division, month and category; `rollup` rows sum a whole town."""
+    """Sums of the counted records of one division, span and category; `rollup` rows sum a whole town."""
+
+    class Span(models.TextChoices):  # the kinds of periods.ReportPeriod
+        MONTH = "month", _("月")
+        QUARTER = "quarter", _("季度")
+        YEAR = "year", _("年")
 
     division = models.ForeignKey(Division, on_delete=models.CASCADE, related_name="+")
     rollup = models.BooleanField(default=False)
     town = models.ForeignKey(Division, on_delete=models.CASCADE, related_name="+", null=True, blank=True)
-    month = models.DateField()
+    span = models.CharField(max_length=7, choices=Span.choices, default=Span.MONTH)
+    month = models.DateField(help_text=_("所计期间的第一个月"))
     category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="+")
     mediated = models.IntegerField(default=0)
     succeeded = models.IntegerField(default=0)
@@ -119,15 +126,16 @@ class ReportTally(models.Model):
         verbose_name = _("调解统计计数")
         verbose_name_plural = _("调解统计计数")
         constraints = [
-            models.UniqueConstraint(fields=["division", "rollup", "month", "category"], name="report_tally_once"),
+            models.UniqueConstraint(fields=["division", "rollup", "span", "month", "category"],
+                                    name="report_tally_once_per_span"),
         ]
         indexes = [
-            models.Index(fields=["rollup", "town", "month"], name="report_tally_town_month"),
-            models.Index(fields=["rollup", "month"], name="report_tally_month"),
+            models.Index(fields=["rollup", "town", "span", "month"], name="report_tally_town_span"),
+            models.Index(fields=["rollup", "span", "month"], name="report_tally_span"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.division_id} {self.month:%Y-%m} {self.category_id}"
+        return f"{self.division_id} {self.span} {self.month:%Y-%m} {self.category_id}"
 
 
 class ReportLock(models.Model):

@@ -81,6 +81,12 @@ class ReportPeriod:
         return _("%(year)s年%(month)s月") % {"year": self.year, "month": self.number}
 
 
+def spans_of(month: date) -> list[tuple[str, date]]:
+    """The periods a month is counted in, as (kind, first month): the month, its quarter and its year."""
+    return [("month", month), ("quarter", month.replace(month=month.month - (month.month - 1) % 3)),
+            ("year", month.replace(month=1))]
+
+
 def next_month(day: date) -> date:
     return date(day.year + day.month // 12, day.month % 12 + 1, 1)
 

@@ -1,7 +1,8 @@
 """The report read from the counters: one row per village (or per town), its totals, and the period's locks.
 
-Whatever the data size it makes the same few queries: the rows' divisions, the categories, two grouped reads
-of the tallies (a few thousand rows for the district over a year: the towns' rollup rows), and the locks.
+Whatever the data size it makes the same few queries: the rows' divisions, the categories, one read of the
+period's own tallies (some three hundred rows for the district over a year: the towns' rollup rows by category),
+and the locks.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from cases.models import Category
@@ -82,14 +83,12 @@ def mediation_report(division: Division, period: ReportPeriod) -> Report:
     rows, tallies = _rows_and_tallies(division, period)
     by_division = {row.division.pk: row for row in rows}
     used: set[int] = set()
-    # Every measure per row, and only the count per category: a year of the district is some three hundred
-    # (division, category) pairs, and converting fourteen sums for each cost more than the query.
-    for tally in tallies.order_by().values("division_id").annotate(**{name: Sum(name) for name in TALLY_MEASURES}):
-        by_division[tally["division_id"]].add(tally)
-    pairs = tallies.order_by().values_list("division_id", "category_id").annotate(mediated=Sum("mediated"))
-    for division_id, category_id, mediated in pairs:
-        by_category = by_division[division_id].by_category
-        by_category[category_id] = by_category.get(category_id, 0) + (mediated or 0)
+    # The tallies of one span hold each (division, category) of the scope once: read them as they are.
+    for division_id, category_id, *values in tallies.order_by().values_list("division_id", "category_id",
+                                                                            *TALLY_MEASURES):
+        row = by_division[division_id]
+        row.add(dict(zip(TALLY_MEASURES, values, strict=True)))
+        row.by_category[category_id] = row.by_category.get(category_id, 0) + values[0]
         used.add(category_id)
     categories = [c for c in Category.objects.order_by("sort_order", "code") if c.active or c.pk in used]
     total = ReportRow(label=_("合计"), division=None)
@@ -102,7 +101,7 @@ def mediation_report(division: Division, period: ReportPeriod) -> Report:
 
 
 def _rows_and_tallies(division: Division, period: ReportPeriod):
-    in_period = ReportTally.objects.filter(month__gte=period.first, month__lte=period.last)
+    in_period = ReportTally.objects.filter(span=period.kind, month=period.first)
     if division.level == Level.VILLAGE:
         return [ReportRow(division.name, division)], in_period.filter(rollup=False, division=division)
     if division.level == Level.TOWN:

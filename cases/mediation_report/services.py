@@ -1,7 +1,8 @@
 """Every change to the report's data: the fields recorded at archive, the director's edits, reopening, locks.
 
 The counters (`ReportTally`) change only here, in the transaction that changes a record, by the record's
-contribution; `rebuild_tallies` recomputes them from the records, and a test holds the two equal.
+contribution to its month, quarter and year; `rebuild_tallies` recomputes them from the records, and a test holds
+the two equal.
 
 Locked periods refuse: a record counted in a locked month keeps its figures; editing it is refused with a
 message naming the period; a case reopened after the lock stays counted there and is not counted again
@@ -16,7 +17,7 @@ from decimal import Decimal
 
 from django.db import connection, transaction
 from django.db.models import Count, DecimalField, F, Q, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncQuarter, TruncYear
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,7 +30,7 @@ from pinggu_center.models import AuditLog, Division, Level, User
 from pinggu_center.scopes import division_ids
 
 from .models import PREVENTIONS, TALLY_MEASURES, MediationRecord, ReportLock, ReportTally
-from .periods import ReportPeriod, month_of
+from .periods import ReportPeriod, month_of, spans_of
 
 REPORTABLE_OUTCOMES = {Case.Outcome.RESOLVED, Case.Outcome.UNRESOLVED}
 PREVENTION_NAMES = [name for name, _label in PREVENTIONS]
@@ -219,18 +220,20 @@ def contribution(record: MediationRecord) -> dict[str, int | Decimal]:
 
 
 def _apply(record: MediationRecord, sign: int) -> None:
-    """Add (sign 1) or take away (sign -1) a record's contribution: its unit's row and its town's rollup row."""
+    """Add (sign 1) or take away (sign -1) a record's contribution: its unit's rows and its town's rollup rows,
+    each for the record's month, quarter and year (one statement)."""
     values = [value * sign for value in contribution(record).values()]
     targets = [(record.unit_id, False)] + ([(record.town_id, True)] if record.town_id else [])
+    rows = [[division_id, rollup, record.town_id, span, start, record.category_id, *values]
+            for division_id, rollup in targets for span, start in spans_of(record.month)]
     table = ReportTally._meta.db_table
     columns = ", ".join(TALLY_MEASURES)
     updates = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in TALLY_MEASURES)
-    placeholders = ", ".join(["%s"] * (5 + len(TALLY_MEASURES)))
-    sql = (f"INSERT INTO {table} (division_id, rollup, town_id, month, category_id, {columns}) "
-           f"VALUES ({placeholders}) ON CONFLICT (division_id, rollup, month, category_id) DO UPDATE SET {updates}")
+    placeholders = ", ".join(["(" + ", ".join(["%s"] * len(rows[0])) + ")"] * len(rows))
+    sql = (f"INSERT INTO {table} (division_id, rollup, town_id, span, month, category_id, {columns}) "
+           f"VALUES {placeholders} ON CONFLICT (division_id, rollup, span, month, category_id) DO UPDATE SET {updates}")
     with connection.cursor() as cursor:
-        for division_id, rollup in targets:
-            cursor.execute(sql, [division_id, rollup, record.town_id, record.month, record.category_id, *values])
+        cursor.execute(sql, [value for row in rows for value in row])
 
 
 def count_at_archive(case: Case, fields: ReportFields | None, *, actor: User | None) -> MediationRecord | None:
@@ -332,34 +335,53 @@ def _measures() -> dict:
 
 
 def expected_tallies() -> dict[tuple, dict]:
-    """The tallies counted from scratch from the records: {(division, rollup, month, category): measures}."""
+    """The tallies counted from scratch from the records: {(division, rollup, span, month, category): measures}."""
     counted = MediationRecord.objects.filter(counted=True).order_by()
-    result = {}
+    by_month = []
     for row in counted.values("unit_id", "month", "category_id").annotate(**_measures()):
-        result[(row.pop("unit_id"), False, row.pop("month"), row.pop("category_id"))] = row
+        by_month.append(((row.pop("unit_id"), False, row.pop("month"), row.pop("category_id")), row))
     for row in counted.filter(town__isnull=False).values("town_id", "month", "category_id").annotate(**_measures()):
-        result[(row.pop("town_id"), True, row.pop("month"), row.pop("category_id"))] = row
+        by_month.append(((row.pop("town_id"), True, row.pop("month"), row.pop("category_id")), row))
+    result: dict[tuple, dict] = {}
+    for (division_id, rollup, month, category_id), row in by_month:
+        for span, start in spans_of(month):
+            sums = result.setdefault((division_id, rollup, span, start, category_id), dict.fromkeys(row, 0))
+            for name, value in row.items():
+                sums[name] += value or 0
     return result
 
 
 @transaction.atomic
 def rebuild_tallies() -> int:
-    """Replace every tally by a count from the records (INSERT … SELECT in the database); returns the row count."""
+    """Replace every tally by a count from the records (INSERT … SELECT in the database); returns the row count.
+
+    The month rows are counted from the records; the quarter and year rows are summed from the month rows.
+    """
     ReportTally.objects.all().delete()
     counted = MediationRecord.objects.filter(counted=True).order_by()
-    # Model fields come first in the SELECT, then the annotations in the order they were added.
+    month = Value(ReportTally.Span.MONTH)
     unit_rows = (counted.values("unit_id", "town_id", "month", "category_id")
-                 .annotate(rollup=Value(False), **_measures())
-                 .values_list("unit_id", "town_id", "month", "category_id", "rollup", *TALLY_MEASURES))
+                 .annotate(rollup=Value(False), span=month, **_measures())
+                 .values_list("unit_id", "town_id", "month", "category_id", "rollup", "span", *TALLY_MEASURES))
     town_rows = (counted.filter(town__isnull=False).values("town_id", "month", "category_id")
-                 .annotate(same_town=F("town_id"), rollup=Value(True), **_measures())
-                 .values_list("town_id", "month", "category_id", "same_town", "rollup", *TALLY_MEASURES))
+                 .annotate(same_town=F("town_id"), rollup=Value(True), span=month, **_measures())
+                 .values_list("town_id", "month", "category_id", "same_town", "rollup", "span", *TALLY_MEASURES))
+    statements = [(unit_rows, ["division_id", "town_id", "month", "category_id", "rollup", "span"]),
+                  (town_rows, ["division_id", "month", "category_id", "town_id", "rollup", "span"])]
+    months = ReportTally.objects.filter(span=ReportTally.Span.MONTH).order_by()
+    for span, start in ((ReportTally.Span.QUARTER, TruncQuarter("month")), (ReportTally.Span.YEAR, TruncYear("month"))):
+        sums = [Sum(name) for name in TALLY_MEASURES]
+        rows = (months.annotate(start=start).values("division_id", "rollup", "town_id", "start", "category_id")
+                .annotate(*sums, kind=Value(span))
+                .values_list("division_id", "rollup", "town_id", "start", "category_id", "kind",
+                             *[total.default_alias for total in sums]))
+        statements.append((rows, ["division_id", "rollup", "town_id", "month", "category_id", "span"]))
     total = 0
     with connection.cursor() as cursor:
-        for rows, first in ((unit_rows, ["division_id", "town_id"]), (town_rows, ["division_id"])):
-            columns = [*first, "month", "category_id", *(["town_id"] if len(first) == 1 else []), "rollup",
-                       *TALLY_MEASURES]
+        # In order: the quarter and year statements read the month rows the first two wrote.
+        for rows, columns in statements:
             select_sql, params = rows.query.sql_with_params()
-            cursor.execute(f"INSERT INTO {ReportTally._meta.db_table} ({', '.join(columns)}) {select_sql}", params)
+            cursor.execute(f"INSERT INTO {ReportTally._meta.db_table} ({', '.join([*columns, *TALLY_MEASURES])}) "
+                           f"{select_sql}", params)
             total += cursor.rowcount
     return total

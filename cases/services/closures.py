@@ -15,7 +15,7 @@ from pinggu_center.models import Department, Division, Level, Outbox, User
 from pinggu_center.notifications import notify_division, notify_users
 
 from .. import tally, timeline
-from ..mediation_report.services import ReportFields, count_at_archive, uncount_at_reopen
+from ..mediation_report import services as report_services  # a module: it imports .base, either may load first
 from ..models import Case, CaseEvent, FollowUp, Transfer
 from ..permissions import (
     can_archive,
@@ -40,7 +40,7 @@ HOLDER_ROLES = {
 
 @transaction.atomic
 def archive_case(*, case_id: int, actor: User, outcome: str, summary: str, version: int | None = None,
-                 report: ReportFields | None = None) -> Case:
+                 report: report_services.ReportFields | None = None) -> Case:
     """总结归档: close the case here with its outcome and a written summary; a mediated dispute enters the report."""
     case = lock_case(case_id, version=version)
     require(can_archive(case, actor))
@@ -52,7 +52,7 @@ def archive_case(*, case_id: int, actor: User, outcome: str, summary: str, versi
     case.status, case.closure, case.outcome = Case.Status.CLOSED, Case.Closure.ARCHIVE, outcome
     case.summary, case.closed_at = summary.strip(), timezone.now()
     save_case(case, ["status", "closure", "outcome", "summary", "closed_at"])
-    count_at_archive(case, report, actor=actor)
+    report_services.count_at_archive(case, report, actor=actor)
     record_event(case, CaseEvent.Kind.ARCHIVED, actor=actor, note=case.summary, data={"outcome": outcome},
                  from_status=from_status)
     return case
@@ -209,7 +209,7 @@ def record_follow_up(*, case_id: int, actor: User, performance: str, risk: str, 
         case.status, case.closure, case.outcome, case.closed_at = Case.Status.HANDLING, "", "", None
         case.resolution_due = add_working_days(timezone.now(), settings.CASE_RESOLUTION_WORKING_DAYS[case.level])
         save_case(case, ["status", "closure", "outcome", "closed_at", "resolution_due", "satisfaction"])
-        uncount_at_reopen(case)
+        report_services.uncount_at_reopen(case)
         record_event(case, CaseEvent.Kind.REOPENED, actor=actor, from_status=Case.Status.CLOSED)
     else:
         save_case(case, ["satisfaction"])

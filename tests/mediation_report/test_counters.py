@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import random
+import subprocess
+import sys
 from datetime import timedelta
 from decimal import Decimal
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 
 from cases import services
 from cases.mediation_report import services as report_services
@@ -25,7 +29,7 @@ def kept() -> dict:
     for tally in ReportTally.objects.all():
         values = {name: getattr(tally, name) for name in TALLY_MEASURES}
         if any(values.values()):  # a row taken back to zero equals no row
-            rows[(tally.division_id, tally.rollup, tally.month, tally.category_id)] = values
+            rows[(tally.division_id, tally.rollup, tally.span, tally.month, tally.category_id)] = values
     return rows
 
 
@@ -98,3 +102,13 @@ def test_counters_equal_a_count_from_scratch(org, director, other_director, town
     before = kept()
     assert before and report_services.rebuild_tallies() > 0
     assert kept() == before == counted()
+    ReportTally.objects.all().delete()
+    call_command("rebuild_counters", stdout=StringIO())  # "every counter" includes the report's
+    assert kept() == before
+
+
+def test_the_report_services_import_first():
+    """`manage.py rebuild_report_tallies` imports the report's services before the case services."""
+    code = "import django; django.setup(); from cases.mediation_report.services import rebuild_tallies"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 0, result.stderr
