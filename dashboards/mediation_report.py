@@ -114,6 +114,18 @@ def _cells_html(groups: list[Group], row: ReportRow) -> str:
     return mark_safe("<td>" + "</td><td>".join(_cells(groups, row)) + "</td>")  # noqa: S308 - figures only
 
 
+def _body_html(report: Report, groups: list[Group], child_level: str | None) -> str:
+    """The table's rows: a division one level down links to its own report for the same period."""
+    base, period = reverse("dashboards:mediation_report"), escape(urlencode({"period": report.period.code}))
+    rows = []
+    for row in report.rows:
+        label = escape(row.label)
+        if child_level and row.division.level == child_level:
+            label = f'<a href="{base}?division={row.division.pk}&amp;{period}">{label}</a>'
+        rows.append(f'<tr><th scope="row" class="text-start fw-normal">{label}</th>{_cells_html(groups, row)}</tr>')
+    return mark_safe("".join(rows))  # noqa: S308 - escaped
+
+
 def _division_and_period(request: HttpRequest, data) -> tuple[Division, ReportPeriod | None]:
     """The division (404 outside the user's scope) and the period (None when it cannot be read)."""
     user: User = request.user
@@ -133,11 +145,11 @@ def _report_figures(user: User, division: Division, period: ReportPeriod) -> dic
     report = report_selectors.mediation_report(division, period)
     groups = layout(report)
     lockable = user.division if user.division and user.division.level in (Level.TOWN, Level.DISTRICT) else None
+    child_level = {Level.DISTRICT: Level.TOWN, Level.TOWN: Level.VILLAGE}.get(division.level)
     return {
         "report": report, "header": _header_html(report, groups),
-        "body": [(row, _cells_html(groups, row)) for row in report.rows], "total": _cells_html(groups, report.total),
+        "body": _body_html(report, groups, child_level), "total": _cells_html(groups, report.total),
         "export_url": _url("dashboards:mediation_report_export", division, period),
-        "child_level": {Level.DISTRICT: Level.TOWN, Level.TOWN: Level.VILLAGE}.get(division.level),
         "lockable": lockable if lockable and report_services.can_lock(user, lockable) else None,
         "period_ended": period.has_ended(), "definitions": definitions(report),
     }
@@ -157,8 +169,7 @@ def mediation_report(request: HttpRequest) -> HttpResponse:
         "up": division.parent if division.parent_id and visible_divisions(request.user).filter(
             pk=division.parent_id).exists() else None,
         "fragment": freshness.fragment_key(request, division),
-        **figures.parts("report", "header", "body", "total", "export_url", "child_level", "lockable", "period_ended",
-                        "definitions"),
+        **figures.parts("report", "header", "body", "total", "export_url", "lockable", "period_ended", "definitions"),
     }
     return render(request, "dashboards/mediation_report.html", context)
 

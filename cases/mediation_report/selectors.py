@@ -83,13 +83,18 @@ def mediation_report(division: Division, period: ReportPeriod) -> Report:
     rows, tallies = _rows_and_tallies(division, period)
     by_division = {row.division.pk: row for row in rows}
     used: set[int] = set()
+    sums: dict[int, list] = {}
     # The tallies of one span hold each (division, category) of the scope once: read them as they are.
     for division_id, category_id, *values in tallies.order_by().values_list("division_id", "category_id",
                                                                             *TALLY_MEASURES):
-        row = by_division[division_id]
-        row.add(dict(zip(TALLY_MEASURES, values, strict=True)))
-        row.by_category[category_id] = row.by_category.get(category_id, 0) + values[0]
+        row_sums = sums.setdefault(division_id, [0] * len(TALLY_MEASURES))
+        for index, value in enumerate(values):
+            row_sums[index] += value or 0
+        by_category = by_division[division_id].by_category
+        by_category[category_id] = by_category.get(category_id, 0) + values[0]
         used.add(category_id)
+    for division_id, row_sums in sums.items():
+        by_division[division_id].add(dict(zip(TALLY_MEASURES, row_sums, strict=True)))
     categories = [c for c in Category.objects.order_by("sort_order", "code") if c.active or c.pk in used]
     total = ReportRow(label=_("合计"), division=None)
     for row in rows:

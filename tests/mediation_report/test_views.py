@@ -47,6 +47,19 @@ def test_district_page_shows_towns_totals_and_the_definitions(client_for, distri
 
 
 @time_machine.travel(local(2027, 1, 5, 9), tick=False)
+def test_each_town_links_to_its_report_for_the_same_period_and_names_are_escaped(client_for, district_admin, org,
+                                                                                  closed):
+    org.other_town.name = "<b>大兴庄镇</b>"
+    org.other_town.save()
+    text = _get(client_for(district_admin), division=org.district.pk, period="2026-Q3").content.decode()
+    table = text[text.index('id="mediation-report"'):text.index("</table>")]
+    assert f'<a href="{URL}?division={org.town.pk}&amp;period=2026-Q3">峪口地区</a>' in table
+    assert "&lt;b&gt;大兴庄镇&lt;/b&gt;</a>" in table and "<b>大兴庄镇" not in table
+    assert "区级直接调解）</th>" in table  # the district's own row links nowhere, nor does the total
+    assert "?division=" not in table[table.index("<tfoot"):]
+
+
+@time_machine.travel(local(2027, 1, 5, 9), tick=False)
 def test_outside_the_scope_is_404(client_for, director, other_director, town_user, org):
     assert _get(client_for(director), division=org.other_village.pk, period="2026").status_code == 404
     assert _get(client_for(director), division=org.town.pk, period="2026").status_code == 404
