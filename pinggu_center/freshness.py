@@ -91,6 +91,11 @@ def forget_everything() -> None:
     forget([ROOT])
 
 
+def forget_write_in(division_id: int | None) -> None:
+    """What a committed write of a row of this division forgets: its pages, its town's and the district's."""
+    forget(_chain(division_id))
+
+
 def forget(names: Iterable[str]) -> None:
     keys = [_token_key(name) for name in set(names)]
     try:

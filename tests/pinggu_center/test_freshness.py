@@ -83,6 +83,18 @@ def test_a_write_forgets_its_village_its_town_and_the_district_and_nothing_else(
     assert _keys(district_admin, *scopes) == after  # and a read changes nothing
 
 
+def test_forgetting_a_write_in_a_village_is_what_a_case_write_forgets(org, district_admin):
+    """The benchmark's "right after a case write" column forgets what a committed case forgets, no more, no less."""
+    scopes = [org.village, org.other_village, org.town, None]
+    before, root = _keys(district_admin, *scopes), freshness._tokens([freshness.ROOT])
+
+    freshness.forget_write_in(org.village.pk)
+
+    after = _keys(district_admin, *scopes)
+    assert [old != new for old, new in zip(before, after, strict=True)] == [True, False, True, True]
+    assert freshness._tokens([freshness.ROOT]) == root  # the filter bar and other reference data stay cached
+
+
 def test_a_change_to_reference_data_forgets_every_page(org, director, district_admin):
     before = _keys(district_admin, org.village, org.other_village)
     org.justice_office.name = "峪口司法所"
