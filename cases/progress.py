@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .models import Case, FollowUp, Summons
 
@@ -24,6 +25,15 @@ class Progress:
     tone: str  # Bootstrap colour of the badge
 
 
+LABELS = {  # translated when a case's progress is read: a list translates its rows' labels only
+    "accepted": gettext_lazy("已受理"),
+    "handling": gettext_lazy("办理中"),
+    "awaiting_departments": gettext_lazy("待部门报到"),
+    "escalated": gettext_lazy("已提级待接收"),
+    "transferred": gettext_lazy("已移交待反馈"),
+    "closed": gettext_lazy("已办结"),
+    "reopened": gettext_lazy("重新办理"),
+}
 TONES = {
     "accepted": "primary", "handling": "primary", "awaiting_departments": "warning", "escalated": "warning",
     "transferred": "info", "closed": "success", "reopened": "danger",
@@ -46,16 +56,7 @@ def _has_pending_summons(case: Case) -> bool:
 def case_progress(case: Case) -> Progress:
     """The derived status of one case (the holder is read from the row, so select_related it on lists)."""
     code, waits_on = _derive(case)
-    labels = {
-        "accepted": _("已受理"),
-        "handling": _("办理中"),
-        "awaiting_departments": _("待部门报到"),
-        "escalated": _("已提级待接收"),
-        "transferred": _("已移交待反馈"),
-        "closed": _("已办结"),
-        "reopened": _("重新办理"),
-    }
-    return Progress(code=code, label=labels[code], waits_on=waits_on, tone=TONES[code])
+    return Progress(code=code, label=str(LABELS[code]), waits_on=waits_on, tone=TONES[code])
 
 
 def _derive(case: Case) -> tuple[str, str]:
