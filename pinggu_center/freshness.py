@@ -64,19 +64,25 @@ def fragment_key(request: HttpRequest, *divisions) -> str | None:
     secret = request.META.get("CSRF_COOKIE")
     if not secret:
         return None
+    # A page with several cached parts asks the cache once for the tokens they share.
+    known: dict[str, str] = getattr(request, "_freshness_tokens", {})
     writing = _forget_on_commit(register=False)
     if writing is not None and writing.unread:  # a page read inside the transaction that wrote sees the writes
         forget(writing.unread)
         writing.unread.clear()
+        known = {}
     names = [ROOT] + [_name(division) for division in divisions]
     minute = int(timezone.now().timestamp() // 60)
     viewer = [str(request.user.pk), hashlib.sha256(secret.encode()).hexdigest()[:16], get_language() or ""]
     try:
-        tokens = _tokens(names)
+        missing = [name for name in names if name not in known]
+        if missing:
+            known.update(zip(missing, _tokens(missing), strict=True))
     except Exception:  # noqa: BLE001 - any cache failure (connection refused, timeout): render without it
         logger.warning("Page content not cached: the cache is unreachable.", exc_info=True)
         return None
-    return "|".join([*viewer, request.get_full_path(), str(minute), *tokens])
+    request._freshness_tokens = known
+    return "|".join([*viewer, request.get_full_path(), str(minute), *(known[name] for name in names)])
 
 
 def scope_of(user) -> int | None:

@@ -22,7 +22,9 @@ COUNT_CAP = 500
 class CappedPaginator(Paginator):
     @cached_property
     def count(self) -> int:
-        return self.object_list[: COUNT_CAP + 1].count()
+        # Counted on the primary keys alone: what the rows annotate (a ledger row's pending summons) is not
+        # computed for the cap's five hundred rows, only for the page's.
+        return self.object_list.values("pk")[: COUNT_CAP + 1].count()
 
     @property
     def is_capped(self) -> bool:

@@ -201,3 +201,22 @@ def test_the_centers_list_counts_a_member_added_since_it_was_cached(org, distric
     MemberFactory(center=org.center)
 
     assert int(row.search(client.get(url).content.decode()).group(1)) == before + 1
+
+
+def test_the_ledger_asks_the_cache_for_its_tokens_once_and_counts_only_keys(org, director, district_admin,
+                                                                            client_for, monkeypatch):
+    """Its table and its filter bar share the root token; the capped count computes no row's pending summonses."""
+    register(org.center, director, title="楼上漏水")
+    client = _browser(client_for, district_admin)
+    asked = []
+    tokens = freshness._tokens
+    monkeypatch.setattr(freshness, "_tokens", lambda names: asked.append(list(names)) or tokens(names))
+    freshness.forget_write_in(org.village.pk)
+    with CaptureQueriesContext(connection) as rendered:
+        response = client.get(reverse("cases:case_list"))
+
+    assert response.status_code == 200 and "楼上漏水" in response.content.decode()
+    assert asked == [[freshness.ROOT, str(district_admin.division_id)]]
+    counts = [q["sql"] for q in rendered.captured_queries if q["sql"].startswith("SELECT COUNT(*)")
+              and "cases_case" in q["sql"]]
+    assert len(counts) == 1 and "EXISTS" not in counts[0] and "cases_summons" not in counts[0]
