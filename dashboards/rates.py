@@ -7,6 +7,7 @@ denominator is 0, shown as "—"). The definitions are in docs/rates.md and next
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -102,12 +103,17 @@ def rates_total(cases: QuerySet[Case]) -> dict:
     return next(iter(rows), None) or empty_rates()
 
 
+@functools.cache
+def _count_names() -> tuple[str, ...]:
+    return tuple(_counts(timezone.now()))
+
+
 def empty_rates() -> dict:
-    row = {key: 0 for key in _counts(timezone.now())}
-    row.update({name: None for name in RATES})
+    row = dict.fromkeys(_count_names(), 0)
+    row.update(dict.fromkeys(RATES))
     return row
 
 
 def with_rates(divisions, rates: dict[int, dict]) -> list[dict]:
     """Every division as a row, with zeros where it had no case."""
-    return [{"division": division, **rates.get(division.pk, empty_rates())} for division in divisions]
+    return [{"division": division, **(rates.get(division.pk) or empty_rates())} for division in divisions]

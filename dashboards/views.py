@@ -148,6 +148,7 @@ def district_review(request: HttpRequest) -> HttpResponse:
         "form": form,
         "period": form.period,
         "fragment": freshness.fragment_key(request, None),
+        "form_fragment": freshness.fragment_key(request),  # the period form shows no data: only the root token
         "delivery_problems": org_selectors.delivery_problem_count(),
         **figures.parts("total", "table", "departments", "compare_chart", "months", "trend_chart", "ranking_chart",
                         "warnings"),
@@ -186,6 +187,7 @@ def town_review(request: HttpRequest, town_id: int) -> HttpResponse:
         "period": form.period,
         # The district's average is on the page too.
         "fragment": freshness.fragment_key(request, town, None),
+        "form_fragment": freshness.fragment_key(request),
         **figures.parts("total", "table", "compare_chart", "months", "trend_chart"),
     }
     return render(request, "dashboards/town_review.html", context)
@@ -213,6 +215,7 @@ def village_review(request: HttpRequest, village_id: int) -> HttpResponse:
         "village": village,
         "period": period,
         "fragment": freshness.fragment_key(request, village),
+        "form_fragment": freshness.fragment_key(request),
         "total": Deferred(lambda: rollup.total(rollup.review_rates(period, group=None, where={"division": village}))),
         "page": page,
     }

@@ -234,3 +234,22 @@ def test_town_whistles_export(org, town_user, director, client_for):
     assert other.status_code == 404
     wrong_level = client.get(reverse("dashboards:export_table"), {"kind": "whistles", "division": org.village.pk})
     assert wrong_level.status_code == 400 and "所选区划的层级不符。" in wrong_level.content.decode()
+
+
+def test_rates_and_monthly_rows_link_the_period_escape_names_and_show_the_figures(org, district_admin, client_for):
+    org.town.name = "<i>峪口地区</i>"
+    org.town.save()
+    CaseFactory(center=org.center)
+    response = client_for(district_admin).get(reverse("dashboards:district_review"),
+                                              {"start": "2026-01-01", "end": "2026-12-31"})
+    text = response.content.decode()
+    table = text[text.index('data-testid="rates-table"'):]
+    table = table[:table.index("</table>")]
+    town_url = reverse("dashboards:town_review", args=[org.town.pk])
+    assert f'<a href="{town_url}?start=2026-01-01&amp;end=2026-12-31">&lt;i&gt;峪口地区&lt;/i&gt;</a>' in table
+    assert "<i>峪口地区" not in text
+    figures = [row["intake"] for row in shown(response, "table")]
+    assert sorted(figures) == [0, 1]  # the town with the case, and the other town with none
+    months = text[text.index('data-testid="monthly-table"'):]
+    months = months[:months.index("</table>")]
+    assert months.count("<tr>") == 13 and "2026年1月" in months and "2026年12月" in months
