@@ -22,9 +22,10 @@ COUNT_CAP = 500
 class CappedPaginator(Paginator):
     @cached_property
     def count(self) -> int:
-        # Counted on the primary keys alone: what the rows annotate (a ledger row's pending summons) is not
-        # computed for the cap's five hundred rows, only for the page's.
-        return self.object_list.values("pk")[: COUNT_CAP + 1].count()
+        # Counted on the primary keys alone and in no order: what the rows annotate (a ledger row's pending
+        # summons) is not computed for the cap's five hundred rows, and the database may stop at any 501 matches
+        # (a town's villages, a keyword's hits) instead of sorting them all by date first.
+        return self.object_list.values("pk").order_by()[: COUNT_CAP + 1].count()
 
     @property
     def is_capped(self) -> bool:

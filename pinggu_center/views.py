@@ -4,7 +4,8 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -68,14 +69,15 @@ def get_member_for_user(user: User, member_id: int) -> Member:
 
 @login_required
 def center_list(request: HttpRequest) -> HttpResponse:
-    centers = visible_centers(request.user).annotate(
-        active_members=Count("members", filter=Q(members__retired_on__isnull=True))
-    )
     keyword = request.GET.get("q", "").strip()[:50]
+    if not keyword and visible_centers(request.user)[:2].count() == 1:  # a village's own center: go straight there
+        return redirect(visible_centers(request.user).first().get_absolute_url())
+    # Counted per center in a subquery, so the pages' count is of centers alone, not of a grouped join.
+    active = (Member.objects.filter(center=OuterRef("pk"), retired_on__isnull=True).order_by()
+              .values("center").annotate(n=Count("pk")).values("n"))
+    centers = visible_centers(request.user).annotate(active_members=Coalesce(Subquery(active), 0))
     if keyword:
         centers = centers.filter(Q(name__contains=keyword) | Q(division__name__contains=keyword))
-    if centers.count() == 1 and not keyword:
-        return redirect(centers.first().get_absolute_url())
     context = {
         "page": Deferred(Paginator(centers.order_by("division__code"), 50).get_page, request.GET.get("page")),
         "keyword": keyword,

@@ -220,3 +220,19 @@ def test_the_ledger_asks_the_cache_for_its_tokens_once_and_counts_only_keys(org,
     counts = [q["sql"] for q in rendered.captured_queries if q["sql"].startswith("SELECT COUNT(*)")
               and "cases_case" in q["sql"]]
     assert len(counts) == 1 and "EXISTS" not in counts[0] and "cases_summons" not in counts[0]
+
+
+def test_the_centers_list_counts_active_members_only_and_zero_for_none(org, district_admin, director, client_for):
+    org.other_center.members.all().delete()
+    MemberFactory.create_batch(2, center=org.center)
+    MemberFactory(center=org.center, retired_on=timezone.localdate())
+    text = client_for(district_admin).get(reverse("center_list")).content.decode()
+
+    def shown(center) -> int:
+        row = re.escape(center.name) + r'</a></td><td>[^<]*</td><td class="text-end">(\d+)</td>'
+        return int(re.search(row, text).group(1))
+
+    assert shown(org.center) == org.center.members.filter(retired_on__isnull=True).count() >= 2
+    assert shown(org.other_center) == 0
+    # A village's director has one center: the list takes them to it.
+    assert client_for(director).get(reverse("center_list")).url == org.center.get_absolute_url()
