@@ -5,8 +5,8 @@ is counted: the body that closed it (`unit`: a village, a town or the district) 
 closure. `ReportTally` rows are sums of the counted records per (division, span, category), kept by the
 services in the same transaction as the record. A span is a month, a quarter or a year, as the report's periods
 are, so any period is read from its own rows: one per division and category. `rollup` rows sum a whole town (its
-villages and the town itself), so the district reads some three hundred rows for a year. `ReportLock` freezes a month of a town (for
-its villages and itself) or of the district (for all).
+villages and the town itself), so the district reads some three hundred rows for a year. `ReportLock` freezes a
+month of a town (for its villages and itself) or of the district (for all).
 """
 
 from __future__ import annotations

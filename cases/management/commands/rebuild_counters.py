@@ -4,8 +4,9 @@
 
 The case counters (cases/tally.py) from the cases and follow-ups, the department ranking's counters
 (cases/tally_departments.py) from the summonses, the visit counters (visits/tally.py) from the households
-and visits, and the people's-mediation report's counters from its records (cases/mediation_report/services.py). Safe while the site runs: writers wait for the rebuild's lock, readers see the old rows until it
-commits. Run it after adding a dimension or a figure, and after writing rows in bulk past the services.
+and visits, and the people's-mediation report's counters from its records (cases/mediation_report/services.py).
+Safe while the site runs: writers wait for the rebuild's lock, readers see the old rows until it commits.
+Run it after adding a dimension or a figure, and after writing rows in bulk past the services.
 """
 
 from __future__ import annotations
