@@ -52,7 +52,7 @@ def ledger_rows(cases) -> str:
             '    <td class="d-none d-md-table-cell">{}</td>\n    <td class="text-nowrap d-none d-md-table-cell">{}</td>\n'
             '    <td class="text-nowrap" data-label="">{}</td>\n  </tr>',
             case.get_absolute_url(), case.number, case.title, case.division.name, case.category.name,
-            progress_badge(case), case.get_level_display(), _datetime(case.registered_at), due,
+            progress_badge(case), Level(case.level).label, _datetime(case.registered_at), due,
         ))
     return mark_safe("\n".join(rows))  # noqa: S308 - every part went through format_html
 

@@ -44,6 +44,8 @@ def test_list_filters_by_status_and_keyword(client_for, org, director):
     assert "噪音扰民" in body and "宅基地边界" not in body
     body = client.get(LIST, {"q": "宅基地"}).content.decode()
     assert "宅基地边界" in body and "噪音扰民" not in body
+    row = body[body.index("宅基地边界"):]
+    assert '<td class="d-none d-md-table-cell">村/社区</td>' in row[:row.index("</tr>")]  # its level, in words
 
 
 def test_overdue_and_date_filters(client_for, org, director):
