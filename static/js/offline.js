@@ -225,6 +225,11 @@
 
   async function renderDrafts(box) {
     var drafts = await store.draftsOf(userId);
+    // Every send attempt (the online event, Background Sync, the 20-second retry) tells the page that the store
+    // changed. Redrawn each time, the list would replace the link or button a person is about to tap.
+    var drawn = JSON.stringify(drafts.map(function (d) { return [d.id, d.state, d.updatedAt, d.title, d.errors]; }));
+    if (box.dataset.drawn === drawn) { return; }
+    box.dataset.drawn = drawn;
     box.replaceChildren();
     if (!drafts.length) { box.appendChild(el("p", { "class": "text-secondary" }, T.empty)); return; }
     if (drafts.some(function (d) { return d.state === "login"; })) {

@@ -26,6 +26,13 @@ DRAFTS_IN_DB = """async () => {
   const dbs = indexedDB.databases ? await indexedDB.databases() : [];
   return dbs.map(d => d.name);
 }"""
+KEPT_AFTER_A_CHANGE = """async () => {
+  const link = document.querySelector("[data-testid=drafts-login] a");
+  PingguOffline.notify();
+  await PingguOffline.allDrafts();  // the page's own redraw read the store first
+  await PingguOffline.allDrafts();
+  return link.isConnected && document.querySelector("[data-testid=drafts-login] a") === link;
+}"""
 CACHED_TEXT = """async () => {
   let text = "";
   for (const name of await caches.keys()) {
@@ -212,6 +219,9 @@ def test_expired_session_keeps_drafts_until_sign_in(live_server, phone_page, fie
     page.locator("[data-testid=draft][data-state=login]").wait_for(timeout=SEND_TIMEOUT_MS)
     assert page.get_by_test_id("drafts-login").is_visible()
     assert not Case.objects.exists()
+    # Each send attempt tells the page the store changed; with nothing new the list is not drawn again, so the
+    # link under the cadre's finger stays the same element.
+    assert page.evaluate(KEPT_AFTER_A_CHANGE)
 
     with page.expect_navigation():
         page.get_by_test_id("drafts-login").get_by_role("link").click()
