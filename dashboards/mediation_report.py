@@ -85,11 +85,11 @@ def _cells(groups: list[Group], row: ReportRow) -> list[str]:
     return [_shown(column.value(row), column.kind) for group in groups for column in group.columns]
 
 
-def _period_options(choices: list[tuple[str, str]], chosen: str | None) -> str:
+def _period_options(chosen: str | None) -> str:
     """The period select's fifty-odd options (months, quarters, years), built here as the cells are."""
     return mark_safe("".join(  # noqa: S308 - escaped
         f'<option value="{escape(code)}"{" selected" if code == chosen else ""}>{escape(label)}</option>'
-        for code, label in choices
+        for code, label in periods.choices(timezone.localdate())
     ))
 
 
@@ -158,14 +158,14 @@ def _report_figures(user: User, division: Division, period: ReportPeriod) -> dic
 @login_required
 def mediation_report(request: HttpRequest) -> HttpResponse:
     division, period = _division_and_period(request, request.GET)
-    choices = periods.choices(timezone.localdate())
     if period is None:
         messages.error(request, _("统计期间无效，请从列表中选择。"))
         return render(request, "dashboards/mediation_report.html",
-                      {"division": division, "period_options": _period_options(choices, None)}, status=400)
+                      {"division": division, "period_options": _period_options(None)}, status=400)
     figures = Deferred(_report_figures, request.user, division, period)
     context = {
-        "division": division, "period": period, "period_options": _period_options(choices, period.code),
+        "division": division, "period": period, "period_options": Deferred(_period_options, period.code),
+        "form_fragment": freshness.fragment_key(request),  # the period selector shows no data: the root token only
         "up": division.parent if division.parent_id and visible_divisions(request.user).filter(
             pk=division.parent_id).exists() else None,
         "fragment": freshness.fragment_key(request, division),
