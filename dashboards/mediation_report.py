@@ -116,12 +116,11 @@ def _cells_html(groups: list[Group], row: ReportRow) -> str:
 
 def _body_html(report: Report, groups: list[Group], child_level: str | None) -> str:
     """The table's rows: a division one level down links to its own report for the same period."""
-    base, period = reverse("dashboards:mediation_report"), escape(urlencode({"period": report.period.code}))
     rows = []
     for row in report.rows:
         label = escape(row.label)
         if child_level and row.division.level == child_level:
-            label = f'<a href="{base}?division={row.division.pk}&amp;{period}">{label}</a>'
+            label = f'<a href="{escape(_url("dashboards:mediation_report", row.division, report.period))}">{label}</a>'
         rows.append(f'<tr><th scope="row" class="text-start fw-normal">{label}</th>{_cells_html(groups, row)}</tr>')
     return mark_safe("".join(rows))  # noqa: S308 - escaped
 
