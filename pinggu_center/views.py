@@ -70,8 +70,8 @@ def get_member_for_user(user: User, member_id: int) -> Member:
 @login_required
 def center_list(request: HttpRequest) -> HttpResponse:
     keyword = request.GET.get("q", "").strip()[:50]
-    if not keyword and visible_centers(request.user)[:2].count() == 1:  # a village's own center: go straight there
-        return redirect(visible_centers(request.user).first().get_absolute_url())
+    if not keyword and len(own := list(visible_centers(request.user)[:2])) == 1:  # a village's own: go straight there
+        return redirect(own[0].get_absolute_url())
     # Counted per center in a subquery, so the pages' count is of centers alone, not of a grouped join.
     active = (Member.objects.filter(center=OuterRef("pk"), retired_on__isnull=True).order_by()
               .values("center").annotate(n=Count("pk")).values("n"))
