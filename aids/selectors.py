@@ -106,7 +106,8 @@ def warning_summary(user: User, *, village: Division | None = None, limit: int =
     counts = warnings.aggregate(
         total=Count("pk"), **{kind: Count("pk", filter=Q(kind=kind)) for kind in RiskWarning.Kind.values}
     )
-    recent = list(warnings.select_related("division").order_by("-raised_at", "-id")[:limit])
+    # The card shows a warning's kind and subject only; its evidence is read on its own page.
+    recent = list(warnings.only("id", "kind", "subject").order_by("-raised_at", "-id")[:limit])
     return {"counts": counts, "recent": recent, "query": query}
 
 

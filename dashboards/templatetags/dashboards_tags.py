@@ -25,6 +25,15 @@ def safe_url(name: str, *args) -> str:
         return ""
 
 
+@register.simple_tag
+def case_link(case) -> str:
+    """The case's number linked to its page: a tag, not an included template, as the dashboards list up to 100."""
+    url = safe_url("cases:case_detail", case.pk)
+    if not url:
+        return escape(case.number)
+    return format_html('<a href="{}" data-testid="case-link">{}</a>', url, case.number)
+
+
 @register.filter
 def rate(value) -> str:
     """A percentage with one decimal, or an em dash when there was nothing to count."""

@@ -133,3 +133,20 @@ def test_dashboard_queries_do_not_grow_with_data(org, director, town_user, distr
     assert DepartmentTally.objects.filter(grain="d").count() > 1  # the ranking reads counter rows of many days
     large = _query_counts(client_for, users, pages)
     assert large == small
+
+
+def test_the_start_pages_lists_read_only_what_they_show(org, director, town_user, client_for):
+    """The lists of the workbench and the town page show a case's number, title and dates: reading the whole wide
+    row with its category cost more than the query itself."""
+    _fill(org, director, [org.village], 30)
+    pages = [(director, reverse("dashboards:village_workbench")), (town_user, reverse("dashboards:town_page"))]
+    for user, url in pages:
+        with CaptureQueriesContext(connection) as queries:
+            response = client_for(user).get(url)
+        assert response.status_code == 200
+        assert 'data-testid="case-link"' in response.content.decode()
+        case_rows = [q["sql"] for q in queries if 'FROM "cases_case"' in q["sql"] and '"cases_case"."title"' in q["sql"]]
+        assert case_rows, url
+        for sql in case_rows:
+            assert '"cases_case"."description"' not in sql, sql
+            assert '"cases_category"' not in sql, sql
