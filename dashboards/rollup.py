@@ -64,8 +64,8 @@ def review_rates(period: Period, *, group: str | None, where: dict[str, Any]) ->
     """{village or town id (None for the total): counts and rates} for the cases registered in `period`.
 
     `where` narrows the divisions: {} for the district, {"town": town}, or {"division": village}.
-    Four queries whatever the data: the counters, the division tree, the cases awaiting a response, the overdue
-    cases.
+    At most four queries whatever the data: the counters, the division tree (for a town's villages or to sum
+    villages into towns), the cases awaiting a response, the overdue cases.
     """
     rows, key = _tally_rows(period, group, where)
     merged: dict[Any, dict] = {}
@@ -92,7 +92,11 @@ def _live_counts(period: Period, group: str | None, where: dict[str, Any]) -> di
     here, from the division tree, so a misjudged row estimate cannot turn the count into a nested loop.
     """
     now = timezone.now()
-    parents = dict(Division.objects.values_list("pk", "parent_id"))
+    # The tree only to sum villages into towns or to pick a town's villages: the district's total and a village's
+    # own figures do without it.
+    parents = {}
+    if group == "town" or "town" in where:
+        parents = dict(Division.objects.order_by().values_list("pk", "parent_id"))
     live = cases_in(period).order_by()
     if "division" in where:
         live = live.filter(division=where["division"])

@@ -73,3 +73,21 @@ def test_a_change_to_an_old_case_reaches_the_counters(org, director):
     assert (after["followed_up"], after["satisfied"]) == (1, 0)
     call_command("rebuild_counters", stdout=StringIO())  # a rebuild from scratch agrees
     assert rollup.total(rollup.review_rates(period, group=None, where={})) == after
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_tree_is_read_only_to_sum_villages_into_towns_or_to_pick_a_towns_villages(org):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _old_cases(org)
+    period = rates.Period(date(2026, 1, 1), date(2026, 11, 30))
+    for group, where, reads_tree in [
+        (None, {}, False), (None, {"division": org.village}, False),
+        ("town", {}, True), ("village", {"town": org.town}, True),
+    ]:
+        with CaptureQueriesContext(connection) as queries:
+            rollup.review_rates(period, group=group, where=where)
+        tree = [q for q in queries if 'FROM "pinggu_center_division"' in q["sql"]]
+        assert bool(tree) is reads_tree, (group, where)
+        assert len(queries) == 3 + reads_tree
