@@ -286,3 +286,15 @@ def test_household_export_masks_phones(org, director, client_for):
     content = b"".join(response.streaming_content) if response.streaming else response.content
     cells = [cell for row in load_workbook(io.BytesIO(content)).active.values for cell in row]
     assert "139****5678" in cells and "13912345678" not in cells
+
+
+def test_the_districts_households_not_visited_for_90_days_are_found_by_an_index(org, district_admin):
+    """The district's statistics list them with no village to lead the (village, last visit) index."""
+    from visits.selectors import stale_households
+
+    HouseholdFactory(division=org.village)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a handful of rows: let the plan show what it could use
+        plan = stale_households(district_admin, timezone.localdate())[:50].explain()
+        cursor.execute("SET LOCAL enable_seqscan = on")
+    assert "household_last_visit_day" in plan, plan
