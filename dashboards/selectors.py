@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Exists, F, FloatField, OuterRef, QuerySet, Sum
+from django.db.models import Exists, F, FloatField, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Cast, NullIf
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -86,66 +86,61 @@ def follow_ups_due(holder: Division) -> list[Case]:
     return list(cases.only(*CASE_ITEM).order_by("closed_at")[:LIST_LIMIT])
 
 
-def month_cards(village: Division) -> dict:
-    """This month's intake, closures and follow-ups (satisfied or basically satisfied), from the counters."""
-    month = timezone.localdate().replace(day=1)
-    rows = CaseTally.objects.filter(
-        rollup="v", division=village, grain="m", period=month, dimension__in=[tally.ALL, tally.CLOSED_ON, tally.FOLLOWED_UP_ON]
-    )
-    found = {row.dimension: row for row in rows}
-    absent = CaseTally()
-    return {
-        "intake": found.get(tally.ALL, absent).intake,
-        "closed": found.get(tally.CLOSED_ON, absent).closed,
-        "followed_up": found.get(tally.FOLLOWED_UP_ON, absent).followed_up,
-        "satisfied": found.get(tally.FOLLOWED_UP_ON, absent).satisfied,
-    }
+def month_figures(village: Division, months: int = 6) -> dict:
+    """The workbench's counter figures, from one read of the village's month counters.
 
-
-def monthly_intake(village: Division, months: int = 6) -> dict:
-    """Cases registered per month and category over the last `months` months, shaped for ECharts."""
+    `cards`: this month's intake, closures and follow-ups (satisfied or basically satisfied). `intake_chart`: cases
+    registered per month and category over the last `months` months. `mix_chart`: how the village's cases were
+    worked and how they ended. Each dimension is named, not a prefix, so the counters' key index finds the rows.
+    """
     today = timezone.localdate()
-    first = today.replace(day=1)
+    this_month = today.replace(day=1)
+    first = this_month
     for _month in range(months - 1):
         first = (first - timedelta(days=1)).replace(day=1)
     names = dict(Category.objects.values_list("pk", "name"))
-    # Each dimension named, not a prefix: the counters' key index then finds this village's rows directly.
-    rows = CaseTally.objects.filter(
-        rollup="v", division=village, grain="m", period__gte=first, dimension__in=[f"category:{pk}" for pk in names],
-        intake__gt=0,
-    ).values_list("period", "dimension", "intake")
+    paths, closures = dict(Case.Path.choices), dict(Case.Closure.choices)
+    card_dimensions = [tally.ALL, tally.CLOSED_ON, tally.FOLLOWED_UP_ON]
+    category_dimensions = [f"category:{pk}" for pk in names]
+    mix_dimensions = [f"path:{value}" for value in paths] + [f"closure:{value}" for value in closures]
+    rows = CaseTally.objects.filter(rollup="v", division=village, grain="m").filter(
+        Q(period=this_month, dimension__in=card_dimensions)
+        | Q(period__gte=first, dimension__in=category_dimensions, intake__gt=0)
+        | Q(dimension__in=mix_dimensions)
+    ).values_list("period", "dimension", "intake", "closed", "followed_up", "satisfied")
+    cards = {"intake": 0, "closed": 0, "followed_up": 0, "satisfied": 0}
     labels, month = [], first
     while month <= today:
         labels.append(month.strftime("%Y-%m"))
         month = (month + timedelta(days=32)).replace(day=1)
     series: dict[str, list[int]] = {}
-    for period, dimension, intake in rows:
-        name = names.get(int(dimension.split(":", 1)[1]), dimension)
-        values = series.setdefault(name, [0] * len(labels))
-        key = period.strftime("%Y-%m")
-        if key in labels:
-            values[labels.index(key)] += intake
-    return {"months": labels, "series": [{"name": name, "data": data} for name, data in sorted(series.items())]}
-
-
-def path_and_closure_mix(village: Division) -> dict:
-    """How the village's cases were worked and how they ended, shaped for two pie charts (from the counters)."""
-    paths = dict(Case.Path.choices)
-    closures = dict(Case.Closure.choices)
-    dimensions = [f"path:{value}" for value in paths] + [f"closure:{value}" for value in closures]
-    rows = (
-        CaseTally.objects.filter(rollup="v", division=village, grain="m", dimension__in=dimensions)
-        .order_by()
-        .values("dimension")
-        .annotate(n=Sum("intake"))
-    )
-    counts = {row["dimension"]: row["n"] for row in rows if row["n"]}
+    mix: dict[str, int] = {}
+    for period, dimension, intake, closed, followed_up, satisfied in rows:
+        if dimension == tally.ALL:
+            cards["intake"] = intake
+        elif dimension == tally.CLOSED_ON:
+            cards["closed"] = closed
+        elif dimension == tally.FOLLOWED_UP_ON:
+            cards["followed_up"], cards["satisfied"] = followed_up, satisfied
+        elif dimension.startswith("category:"):
+            values = series.setdefault(names[int(dimension.split(":", 1)[1])], [0] * len(labels))
+            key = period.strftime("%Y-%m")
+            if key in labels:
+                values[labels.index(key)] += intake
+        else:
+            mix[dimension] = mix.get(dimension, 0) + intake
     return {
-        "titles": {"paths": str(_("办理路径")), "closures": str(_("结束方式"))},
-        "paths": [{"name": str(label), "value": counts[f"path:{value}"]} for value, label in paths.items()
-                  if counts.get(f"path:{value}")],
-        "closures": [{"name": str(label), "value": counts[f"closure:{value}"]} for value, label in closures.items()
-                     if counts.get(f"closure:{value}")],
+        "cards": cards,
+        "intake_chart": {
+            "months": labels, "series": [{"name": name, "data": data} for name, data in sorted(series.items())]
+        },
+        "mix_chart": {
+            "titles": {"paths": str(_("办理路径")), "closures": str(_("结束方式"))},
+            "paths": [{"name": str(label), "value": mix[f"path:{value}"]} for value, label in paths.items()
+                      if mix.get(f"path:{value}")],
+            "closures": [{"name": str(label), "value": mix[f"closure:{value}"]} for value, label in closures.items()
+                         if mix.get(f"closure:{value}")],
+        },
     }
 
 

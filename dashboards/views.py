@@ -39,9 +39,10 @@ except ImportError:  # pragma: no cover
 CONTACT_ROLES = ["director", "mediator", "lawyer"]
 
 
-def _division(user: User, division_id: int, level: str) -> Division:
+def _division(user: User, division_id: int, level: str, *related: str) -> Division:
     """A division of the given level in the user's scope, or 404."""
-    return get_object_or_404(visible_divisions(user).filter(level=level).select_related("parent"), pk=division_id)
+    divisions = visible_divisions(user).filter(level=level).select_related("parent", *related)
+    return get_object_or_404(divisions, pk=division_id)
 
 
 def _period_form(request: HttpRequest) -> PeriodForm:
@@ -59,7 +60,7 @@ def village_workbench(request: HttpRequest, division_id: int | None = None) -> H
         if user.division is None or user.division.level != Level.VILLAGE:
             return redirect("home")
         division_id = user.division_id
-    village = _division(user, division_id, Level.VILLAGE)
+    village = _division(user, division_id, Level.VILLAGE, "center")
     # Deferred: none of these is read when the page's content comes from the cache.
     context = {
         "village": village,
@@ -69,9 +70,7 @@ def village_workbench(request: HttpRequest, division_id: int | None = None) -> H
         "deadlines": Deferred(selectors.deadline_cases, village),
         "confirmations": Deferred(selectors.confirmations_running_out, village),
         "follow_ups": Deferred(selectors.follow_ups_due, village),
-        "cards": Deferred(selectors.month_cards, village),
-        "intake_chart": Deferred(selectors.monthly_intake, village),
-        "mix_chart": Deferred(selectors.path_and_closure_mix, village),
+        **Deferred(selectors.month_figures, village).parts("cards", "intake_chart", "mix_chart"),
         "center_id": Deferred(lambda: village.center.pk if hasattr(village, "center") else None),
         "visits": Deferred(_visit_figures, user, village),
         "warnings": Deferred(aids_selectors.warning_summary, user, village=village) if aids_selectors else None,

@@ -150,3 +150,18 @@ def test_the_start_pages_lists_read_only_what_they_show(org, director, town_user
         for sql in case_rows:
             assert '"cases_case"."description"' not in sql, sql
             assert '"cases_category"' not in sql, sql
+
+
+def test_the_workbench_reads_its_counters_once_and_its_center_with_the_village(org, director, client_for):
+    """The month cards, the intake chart and the path mix come from one read of the village's month counters."""
+    _fill(org, director, [org.village], 30)
+    call_command("rebuild_counters", stdout=StringIO())
+    with CaptureQueriesContext(connection) as queries:
+        response = client_for(director).get(reverse("dashboards:village_workbench"))
+    assert response.status_code == 200
+    assert len([q for q in queries if 'FROM "cases_casetally"' in q["sql"]]) == 1
+    assert not [q for q in queries if q["sql"].startswith('SELECT "pinggu_center_center"')]
+    assert reverse("dashboards:contact_card", args=[org.center.pk]) in response.content.decode()
+    cards = response.context["cards"]()
+    assert cards["intake"] == Case.objects.filter(division=org.village, registered_at__month=timezone.localdate().month,
+                                                  registered_at__year=timezone.localdate().year).count()
