@@ -162,11 +162,14 @@ def statistics(user: User, today: date | None = None) -> Statistics:
 
 
 def coverage_and_this_week(user: User, today: date | None = None) -> dict:
-    """The workbench's two visit figures: coverage, and this week's visits (None before the first one)."""
+    """The workbench's two visit figures, in one query: coverage, and this week's visits (None before the week's
+    first visit; never an earlier week's)."""
     today = today or timezone.localdate()
-    rows = tally_rows(user)
-    per_week = _per_week(rows, week_start_of(today) - timedelta(weeks=STATS_WEEKS - 1))
-    return {"coverage": _coverage(rows, today), "this_week": per_week[-1] if per_week else None}
+    monday = week_start_of(today)
+    coverage = _coverage(tally_rows(user), today, week=monday)
+    visits, households = coverage.pop("week_visits"), coverage.pop("week_households")
+    this_week = {"week": monday, "visits": visits, "households": households} if visits else None
+    return {"coverage": coverage, "this_week": this_week}
 
 
 def _per_week(rows: QuerySet[VisitTally], since: date) -> list[dict]:
@@ -176,14 +179,22 @@ def _per_week(rows: QuerySet[VisitTally], since: date) -> list[dict]:
     )  # fmt: skip
 
 
-def _coverage(rows: QuerySet[VisitTally], today: date) -> dict:
+def _coverage(rows: QuerySet[VisitTally], today: date, week: date | None = None) -> dict:
+    """Households, and those visited in the last 30 and 90 days; with `week`, that week's visits too."""
     # "@last" rows: households by the day of their latest visit, so "visited since a day" is a sum of a few rows.
     last = Q(dimension=tally.LAST_VISIT, grain="d")
-    coverage = rows.filter(Q(dimension=tally.HOUSEHOLDS) | (last & Q(period__gte=today - timedelta(days=90)))).aggregate(
-        total=Coalesce(Sum("households", filter=Q(dimension=tally.HOUSEHOLDS)), 0),
-        in_30=Coalesce(Sum("households", filter=last & Q(period__gte=today - timedelta(days=30))), 0),
-        in_90=Coalesce(Sum("households", filter=last), 0),
-    )
+    wanted = Q(dimension=tally.HOUSEHOLDS) | (last & Q(period__gte=today - timedelta(days=90)))
+    sums = {
+        "total": Coalesce(Sum("households", filter=Q(dimension=tally.HOUSEHOLDS)), 0),
+        "in_30": Coalesce(Sum("households", filter=last & Q(period__gte=today - timedelta(days=30))), 0),
+        "in_90": Coalesce(Sum("households", filter=last), 0),
+    }
+    if week is not None:
+        in_week = Q(dimension=tally.WEEK, grain="w", period=week)
+        wanted |= in_week
+        sums["week_visits"] = Coalesce(Sum("visits", filter=in_week), 0)
+        sums["week_households"] = Coalesce(Sum("households", filter=in_week), 0)
+    coverage = rows.filter(wanted).aggregate(**sums)
     for days in (30, 90):
         coverage[f"share_{days}"] = (
             round(100 * coverage[f"in_{days}"] / coverage["total"], 1) if coverage["total"] else 0

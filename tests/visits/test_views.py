@@ -298,3 +298,25 @@ def test_the_districts_households_not_visited_for_90_days_are_found_by_an_index(
         plan = stale_households(district_admin, timezone.localdate())[:50].explain()
         cursor.execute("SET LOCAL enable_seqscan = on")
     assert "household_last_visit_day" in plan, plan
+
+
+def test_the_workbench_shows_this_weeks_visits_never_last_weeks_in_one_query(org, director):
+    """On a Monday before the week's first visit, 本周走访 is 0, not the count of the week before."""
+    import time_machine
+
+    from visits.selectors import coverage_and_this_week
+
+    household = HouseholdFactory(division=org.village)
+    monday = timezone.make_aware(timezone.datetime(2026, 11, 30, 9, 0))
+    with time_machine.travel(monday - timedelta(days=3), tick=False):  # the Friday before
+        VisitFactory(household=household)
+        VisitFactory(household=household)
+    with time_machine.travel(monday, tick=False):
+        with CaptureQueriesContext(connection) as queries:
+            figures = coverage_and_this_week(director)
+        assert figures["this_week"] is None
+        assert len(queries) == 1
+        assert figures["coverage"]["total"] == 1 and figures["coverage"]["in_30"] == 1
+        VisitFactory(household=household)
+        figures = coverage_and_this_week(director)
+    assert figures["this_week"] == {"week": monday.date(), "visits": 1, "households": 1}
