@@ -1,8 +1,9 @@
 """Bulk rows written with PostgreSQL's generate_series: a million cases in a minute, not an hour of ORM saves.
 
 The rows are plausible, not pretty: every village, category, status and closure, five years of dates,
-three timeline events per case, one party each, and households with two years of visits. As in a real
-district, only cases of the last two months are still open.
+three timeline events per case, one party each, a whistle with two summoned departments on one joint case in
+ten, and households with two years of visits. As in a real district, only cases of the last two months are
+still open.
 """
 
 from __future__ import annotations
@@ -105,6 +106,33 @@ SELECT c.id, c.outcome = 'resolved',
 FROM cases_case c JOIN pinggu_center_division d ON d.id = c.holder_id
 WHERE c.number LIKE 'BM-%%' AND c.status = 'closed' AND c.closure = 'archive' AND c.kind = 'dispute'
   AND c.outcome IN ('resolved', 'unresolved')
+"""
+
+# One joint case in ten blew the whistle (the demo's first user blew it) and summoned two departments, which
+# reported in and were rated once the case closed: tens of thousands of summonses for the department filter and
+# the departments' ranking to be read at scale.
+WHISTLES_SQL = """
+INSERT INTO cases_whistle (case_id, matter, report_in_due, blown_at, blown_by_id)
+SELECT c.id, '基准吹哨', c.registered_at + interval '3 days', c.registered_at + interval '1 day',
+       (SELECT min(id) FROM pinggu_center_user)
+FROM cases_case c WHERE c.number LIKE 'BM-%%' AND c.path = 'joint' AND c.id %% 10 = 1
+"""
+
+SUMMONS_SQL = """
+WITH departments AS (
+    SELECT id, row_number() OVER (ORDER BY id) - 1 AS n FROM pinggu_center_department
+), total AS (SELECT count(*) AS n FROM pinggu_center_department)
+INSERT INTO cases_summons (
+    whistle_id, department_id, reported_at, reported_by_id, report_note, attended, rating, rating_comment, rated_at
+)
+SELECT w.id, d.id,
+       CASE WHEN c.status = 'closed' THEN w.blown_at + (w.id %% 72) * interval '1 hour' END, NULL, '',
+       c.status = 'closed', CASE WHEN c.status = 'closed' THEN 1 + (w.id + k) %% 5 END, '',
+       CASE WHEN c.status = 'closed' THEN w.blown_at + interval '4 days' END
+FROM cases_whistle w JOIN cases_case c ON c.id = w.case_id
+CROSS JOIN total CROSS JOIN generate_series(0, 1) AS k
+JOIN departments d ON d.n = (w.id + k * 7) %% total.n
+WHERE c.number LIKE 'BM-%%' AND total.n > 7
 """
 
 HOUSEHOLDS_SQL = """
@@ -222,6 +250,8 @@ def generate(*, cases: int, visits: int, households_per_village: int, stdout) ->
             ("case events", EVENTS_SQL, {}),
             ("parties", PARTIES_SQL, {}),
             ("mediation report records", MEDIATION_SQL, {}),
+            ("whistles", WHISTLES_SQL, {}),
+            ("summonses", SUMMONS_SQL, {}),
             ("households", HOUSEHOLDS_SQL, {"per_village": households_per_village}),
             ("visits", VISITS_SQL, {"visits": visits}),
             ("households' latest visits", LAST_VISIT_SQL, {}),
