@@ -165,3 +165,21 @@ def test_the_workbench_reads_its_counters_once_and_its_center_with_the_village(o
     cards = response.context["cards"]()
     assert cards["intake"] == Case.objects.filter(division=org.village, registered_at__month=timezone.localdate().month,
                                                   registered_at__year=timezone.localdate().year).count()
+
+
+def test_the_town_pages_latest_whistles_walk_the_whistles_newest_first(org, director):
+    """Twenty of a town's summonses, newest whistle first, without sorting every summons of the district."""
+    from dashboards.selectors import whistles_to
+
+    _fill(org, director, [org.village], 30)
+    with CaptureQueriesContext(connection) as queries:
+        assert whistles_to(org.town)
+    with connection.cursor() as cursor:
+        # A handful of rows: let the plan show what it could use.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute("EXPLAIN " + queries[-1]["sql"])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute("RESET enable_seqscan")
+        cursor.execute("RESET enable_sort")
+    assert "whistle_recent" in plan, plan
