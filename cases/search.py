@@ -39,7 +39,7 @@ def _like(word: str) -> str:
 
 def ids_any(queryset: QuerySet, column: str = "case_id") -> RawSQL:
     """`cases_case.id = ANY(ARRAY(<ids>))`: unlike IN (subquery) it is served by the primary key inside an OR."""
-    sql, params = queryset.values(column).query.sql_with_params()
+    sql, params = queryset.values(column).order_by().query.sql_with_params()  # a set of ids: no sort
     table = Case._meta.db_table
     return RawSQL(f'"{table}"."id" = ANY(ARRAY({sql}))', params, output_field=BooleanField())
 

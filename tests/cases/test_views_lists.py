@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from django.db import connection
@@ -9,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import Case, CaseEvent, Party, Summons, Whistle
+from cases.models import Case, CaseEvent, Party, Summons, Transfer, Whistle
 from pinggu_center.models import Level
 
 from .factories import CaseFactory, PartyFactory
@@ -105,3 +106,20 @@ def test_division_filter_drills_down_to_one_village_within_the_scope(client_for,
     # Naming a village outside the scope shows nothing of it.
     body = client_for(other_director).get(LIST, {"division": org.village.pk}).content.decode()
     assert "西凡各庄的事" not in body
+
+
+def test_department_filter_lists_summoned_and_transferred_cases_from_unsorted_sets_of_ids(client_for, org, director):
+    """The filter's ids are a set: sorting them by whistle or transfer time (the models' default order) only cost."""
+    summoned = CaseFactory(center=org.center, title="召集了司法所")
+    transferred = CaseFactory(center=org.center, title="移交了司法所")
+    elsewhere = CaseFactory(center=org.center, title="召集了执法队")
+    _whistle(summoned, director, [org.justice_office, org.district_court])
+    _whistle(elsewhere, director, [org.enforcement])
+    Transfer.objects.create(case=transferred, target="department", department=org.justice_office, reason="移交",
+                            feedback_due=timezone.now() + timedelta(days=7))
+    with CaptureQueriesContext(connection) as queries:
+        body = client_for(director).get(LIST, {"department": org.justice_office.pk}).content.decode()
+    assert "召集了司法所" in body and "移交了司法所" in body and "召集了执法队" not in body
+    arrays = [array for q in queries for array in re.findall(r"ANY\(ARRAY\((.*?)\)\)\)", q["sql"])]
+    assert arrays
+    assert not [array for array in arrays if "ORDER BY" in array]
