@@ -31,6 +31,16 @@ FOLLOW_UP_AFTER = timedelta(days=7)
 CONFIRMATION_WARNING_DAYS = 7
 
 
+def _case_item(via: str) -> tuple[str, ...]:
+    """CASE_ITEM read through a relation (`case`, `whistle__case`) for `only()`."""
+    return tuple(f"{via}__{field}" for field in CASE_ITEM)
+
+
+_SUMMONS_ITEM = (
+    "reported_at", "department__name", "whistle__blown_at", "whistle__report_in_due", *_case_item("whistle__case"),
+)
+
+
 def held_open(holder: Division) -> QuerySet[Case]:
     return Case.objects.open().filter(holder=holder, level=holder.level)
 
@@ -39,12 +49,6 @@ def new_cases(village: Division) -> list[Case]:
     """Registered at the village and not yet given a path: to triage."""
     cases = held_open(village).filter(status=Case.Status.REGISTERED).only(*CASE_ITEM)
     return list(cases.order_by("registered_at")[:LIST_LIMIT])
-
-
-_SUMMONS_ITEM = (
-    "reported_at", "department__name", "whistle__blown_at", "whistle__report_in_due",
-    *(f"whistle__case__{field}" for field in CASE_ITEM),
-)
 
 
 def waiting_summonses(*, village: Division | None = None, town: Division | None = None) -> list[Summons]:
@@ -73,7 +77,7 @@ def confirmations_running_out(village: Division) -> list[Agreement]:
         confirmation_applied_on__isnull=True,
         effective_on__gte=today - timedelta(days=window),
         effective_on__lte=today - timedelta(days=window - CONFIRMATION_WARNING_DAYS),
-    ).select_related("case").only("effective_on", *(f"case__{field}" for field in CASE_ITEM))
+    ).select_related("case").only("effective_on", *_case_item("case"))
     return list(agreements.order_by("effective_on")[:LIST_LIMIT])
 
 
@@ -160,9 +164,8 @@ def escalated_inbox(town: Division) -> list[Case]:
 
 def open_transfers_to(town: Division) -> list[Transfer]:
     transfers = Transfer.objects.filter(department__division=town, feedback_at__isnull=True)
-    transfers = transfers.select_related("case", "department").only(
-        "feedback_due", "department__name", *(f"case__{field}" for field in CASE_ITEM)
-    )
+    transfers = transfers.select_related("case", "department")
+    transfers = transfers.only("feedback_due", "department__name", *_case_item("case"))
     return list(transfers.order_by("feedback_due")[:LIST_LIMIT])
 
 
