@@ -409,7 +409,12 @@ class Summons(models.Model):
                 condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5), name="summons_rating_1_to_5"
             ),
         ]
-        indexes = [models.Index(fields=["department", "reported_at"], name="summons_department_pending")]
+        indexes = [
+            models.Index(fields=["department", "reported_at"], name="summons_department_pending"),
+            # Every ledger row asks whether its case still waits for a report-in (progress.with_pending_summons):
+            # the few summonses still waiting, not the tens of thousands already answered.
+            models.Index(fields=["whistle"], condition=Q(reported_at__isnull=True), name="summons_pending_whistle"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.whistle_id} → {self.department}"

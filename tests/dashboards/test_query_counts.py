@@ -183,3 +183,23 @@ def test_the_town_pages_latest_whistles_walk_the_whistles_newest_first(org, dire
         cursor.execute("RESET enable_seqscan")
         cursor.execute("RESET enable_sort")
     assert "whistle_recent" in plan, plan
+
+
+def test_the_ledgers_waiting_for_a_report_in_reads_only_the_summonses_still_waiting(org, director, district_admin,
+                                                                                      client_for):
+    """Each ledger row asks whether its case waits for a department: the answered summonses are never read."""
+    _fill(org, director, [org.village], 60)
+    waiting = Summons.objects.order_by("pk").first()
+    Summons.objects.exclude(pk=waiting.pk).update(reported_at=timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE cases_summons")
+    with CaptureQueriesContext(connection) as queries:
+        response = client_for(district_admin).get(reverse("cases:case_list"))
+    assert response.status_code == 200
+    [rows] = [q["sql"] for q in queries if '"pending_summons"' in q["sql"] and "LIMIT" in q["sql"]]
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a handful of rows: let the plan show what it could use
+        cursor.execute("EXPLAIN " + rows)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute("RESET enable_seqscan")
+    assert "summons_pending_whistle" in plan, plan
