@@ -232,4 +232,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     orders = [_django_order(item) for item in items]
     if orders != sorted(orders):
         return  # not the order this expects (pytest-django sorted otherwise): leave it as it is
-    items.sort(key=lambda item: (_django_order(item), _rank(item)))
+    # A long test that uses no test database may run before the database tests, in parallel with them.
+    items.sort(key=lambda item: (-1 if _django_order(item) == 2 and _rank(item) < len(LONGEST_FIRST) else
+                                 _django_order(item), _rank(item)))

@@ -189,7 +189,7 @@ def _field(html: str, name: str) -> str:
     return match.group(1) if match else ""
 
 
-def test_production_recipe_and_backup_restore(transactional_db, tmp_path):
+def test_production_recipe_and_backup_restore(tmp_path):
     recipe = Recipe(tmp_path)
     try:
         _install_and_prepare(recipe)
