@@ -176,7 +176,8 @@ __all__ = ["PASSWORD", "Org"]
 
 # The suite runs in several processes (scripts/test.sh); each takes the next test when it is free. A long test
 # taken last keeps one process busy while the others wait, so the longest ones start first, each within its
-# part of pytest-django's order (plain database tests, then transactional ones, then the rest), which is kept.
+# part of pytest-django's order (plain database tests, then transactional ones, then the rest), which is kept;
+# a long one of the rest, which touches no test database, goes before them all.
 LONGEST_FIRST = (
     "tests/integration/test_production_recipe.py",
     "tests/e2e/test_phone_sweep.py",
@@ -232,6 +233,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     orders = [_django_order(item) for item in items]
     if orders != sorted(orders):
         return  # not the order this expects (pytest-django sorted otherwise): leave it as it is
-    # A long test that uses no test database may run before the database tests, in parallel with them.
-    items.sort(key=lambda item: (-1 if _django_order(item) == 2 and _rank(item) < len(LONGEST_FIRST) else
-                                 _django_order(item), _rank(item)))
+    items.sort(key=_start_order)
+
+
+def _start_order(item: pytest.Item) -> tuple[int, int]:
+    order, rank = _django_order(item), _rank(item)
+    if order == 2 and rank < len(LONGEST_FIRST):
+        return (-1, rank)  # no test database: it may run alongside the database tests, from the start
+    return (order, rank)
