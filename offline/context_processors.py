@@ -7,6 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from .selectors import offline_enabled
 
+# Sent by the phone when it fetches a page in the background to keep it for work without signal.
+KEEP_HEADER = "X-Offline-Keep"
+
 
 def offline_strings() -> dict:
     return {
@@ -35,3 +38,9 @@ def offline(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     enabled = user is not None and offline_enabled(user)
     return {"offline_enabled": enabled, "offline_strings": offline_strings() if enabled else None}
+
+
+def kept_page_messages(request: HttpRequest) -> dict:
+    """No messages on a page the phone keeps in the background: rendering them there would take a message
+    ("表决已记录…") from the page the user is opening at that moment, and keep it to show again offline."""
+    return {"messages": ()} if request.headers.get(KEEP_HEADER) else {}

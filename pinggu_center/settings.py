@@ -103,6 +103,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "pinggu_center.context_processors.navigation",
                 "offline.context_processors.offline",
+                "offline.context_processors.kept_page_messages",  # after Django's messages
             ],
         },
     },

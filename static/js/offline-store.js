@@ -332,7 +332,9 @@
       while (queue.length) {
         var url = queue.shift();
         try {
-          var response = await fetch(url, { credentials: "same-origin", cache: "no-store", redirect: "manual" });
+          var response = await fetch(url, {
+            credentials: "same-origin", cache: "no-store", redirect: "manual", headers: { "X-Offline-Keep": "1" },
+          });
           if (!response.ok || response.type !== "basic") { continue; }
           if ((response.headers.get("Content-Type") || "").indexOf("text/html") === 0) {
             await keepAssets(await response.clone().text(), url, state.staticUrl, seen);

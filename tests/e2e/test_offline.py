@@ -326,3 +326,23 @@ def test_a_form_posted_while_the_server_cannot_be_reached_is_kept(live_server, p
     page.get_by_test_id("draft").filter(has_text="第二件").locator("[data-action=send]").click()
     page.wait_for_function(f"() => {COUNT} === '0'", timeout=SEND_TIMEOUT_MS)
     assert list(Case.objects.values_list("title", flat=True)) == ["第二件"]
+
+
+def test_keeping_pages_in_the_background_does_not_take_the_users_message(live_server, phone_page, field):
+    page, url = phone_page, base_url(live_server)
+    _online_once(page, live_server, "bsdl_cadre")
+    # A form is saved and its message waits for the next page; the phone refreshes its kept pages before that page
+    # is opened (on a slow signal the two overlap): the message still reaches the page the cadre opens.
+    csrf = next(cookie["value"] for cookie in page.context.cookies() if cookie["name"] == "csrftoken")
+    village = field["households"][0].division
+    saved = page.request.post(f"{url}/visits/households/new/", max_redirects=0, headers={"X-CSRFToken": csrf}, form={
+        "division": str(village.pk), "head_name": "王德新", "address": "北四道岭8号", "members_count": "2",
+    })
+    assert saved.status == 302
+    kept = page.evaluate("""async (user) => {
+      await PingguOffline.refreshPages(await PingguOffline.fetchState());
+      return (await (await caches.open(PingguOffline.pageCacheName(user))).keys()).length;
+    }""", field["cadre"].pk)
+    assert kept > 0
+    page.goto(url + saved.headers["location"])
+    assert "已登记住户" in page.get_by_role("alert").inner_text()

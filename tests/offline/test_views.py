@@ -76,6 +76,17 @@ def test_state_of_a_user_without_field_pages(client_for, town_user):
     assert state["authenticated"] and not state["enabled"] and "precache" not in state
 
 
+def test_a_page_kept_in_the_background_leaves_the_message_to_the_page_the_user_opens(client_for, cadre, org):
+    client = client_for(cadre)
+    saved = client.post(reverse("visits:household_create"), {
+        "division": org.village.pk, "head_name": "王德明", "address": "西凡各庄村1号", "members_count": 3,
+    })
+    assert saved.status_code == 302
+    kept = client.get(reverse("visits:household_list"), HTTP_X_OFFLINE_KEEP="1")
+    assert kept.status_code == 200 and "已登记住户" not in kept.content.decode()
+    assert "已登记住户" in client.get(saved["Location"]).content.decode()
+
+
 def test_households_are_the_own_villages_only(client_for, cadre, town_user, org):
     HouseholdFactory(division=org.village, head_name="王德明")
     HouseholdFactory(division=org.other_village, head_name="孙远山")
