@@ -86,7 +86,9 @@ async function page(request, url) {
   try {
     var network = fetch(request);
     var response = await (cached ? withTimeout(network, NAVIGATION_TIMEOUT_MS) : network);
-    if (cached && response.ok && response.type === "basic") {
+    // A page that showed a one-time message ("已保存…") says no-store: the copy kept before it stays.
+    var keep = response.ok && response.type === "basic" && !/no-store/.test(response.headers.get("Cache-Control") || "");
+    if (cached && keep) {
       var user = await nothingIfSignedOut(store.getMeta("user"));
       if (user) { await nothingIfSignedOut(store.putPage(store.pageCacheName(user), key, response.clone())); }
     }

@@ -346,3 +346,23 @@ def test_keeping_pages_in_the_background_does_not_take_the_users_message(live_se
     assert kept > 0
     page.goto(url + saved.headers["location"])
     assert "已登记住户" in page.get_by_role("alert").inner_text()
+
+
+def test_a_message_shown_online_is_not_shown_again_offline(live_server, phone_page, field):
+    page, url = phone_page, base_url(live_server)
+    _online_once(page, live_server, "bsdl_cadre")
+    page.goto(f"{url}/cases/new/")
+    _ready(page)
+    csrf = next(cookie["value"] for cookie in page.context.cookies() if cookie["name"] == "csrftoken")
+    village = field["households"][0].division
+    page.request.post(f"{url}/visits/households/new/", max_redirects=0, headers={"X-CSRFToken": csrf}, form={
+        "division": str(village.pk), "head_name": "王德新", "address": "北四道岭8号", "members_count": "2",
+    })
+    # Online, the intake form (a page kept on the phone) shows the message once ...
+    page.goto(f"{url}/cases/new/")
+    assert "已登记住户" in page.get_by_role("alert").inner_text()
+    # ... and without signal the phone's copy of the form does not show it again.
+    page.context.set_offline(True)
+    page.goto(f"{url}/cases/new/")
+    assert page.get_by_test_id("intake-form").is_visible()
+    assert "已登记住户" not in page.content()

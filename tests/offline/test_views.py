@@ -87,6 +87,18 @@ def test_a_page_kept_in_the_background_leaves_the_message_to_the_page_the_user_o
     assert "已登记住户" in client.get(saved["Location"]).content.decode()
 
 
+def test_a_page_that_shows_a_message_is_not_for_keeping(client_for, cadre, org):
+    client = client_for(cadre)
+    intake = reverse("cases:case_create")
+    assert "no-store" not in client.get(intake).get("Cache-Control", "")
+    client.post(reverse("visits:household_create"), {
+        "division": org.village.pk, "head_name": "王德明", "address": "西凡各庄村1号", "members_count": 3,
+    })
+    shown = client.get(intake)
+    assert "已登记住户" in shown.content.decode() and "no-store" in shown["Cache-Control"]
+    assert "no-store" not in client.get(intake).get("Cache-Control", "")  # the message was shown once
+
+
 def test_households_are_the_own_villages_only(client_for, cadre, town_user, org):
     HouseholdFactory(division=org.village, head_name="王德明")
     HouseholdFactory(division=org.other_village, head_name="孙远山")
