@@ -328,17 +328,24 @@ def test_a_form_posted_while_the_server_cannot_be_reached_is_kept(live_server, p
     assert list(Case.objects.values_list("title", flat=True)) == ["第二件"]
 
 
+def _save_a_household(page, url: str, field):
+    """A household saved by a POST of the page's session, not followed: its message "已登记住户" waits for the next
+    page."""
+    csrf = next(cookie["value"] for cookie in page.context.cookies() if cookie["name"] == "csrftoken")
+    saved = page.request.post(f"{url}/visits/households/new/", max_redirects=0, headers={"X-CSRFToken": csrf}, form={
+        "division": str(field["households"][0].division_id), "head_name": "王德新", "address": "北四道岭8号",
+        "members_count": "2",
+    })
+    assert saved.status == 302
+    return saved
+
+
 def test_keeping_pages_in_the_background_does_not_take_the_users_message(live_server, phone_page, field):
     page, url = phone_page, base_url(live_server)
     _online_once(page, live_server, "bsdl_cadre")
     # A form is saved and its message waits for the next page; the phone refreshes its kept pages before that page
     # is opened (on a slow signal the two overlap): the message still reaches the page the cadre opens.
-    csrf = next(cookie["value"] for cookie in page.context.cookies() if cookie["name"] == "csrftoken")
-    village = field["households"][0].division
-    saved = page.request.post(f"{url}/visits/households/new/", max_redirects=0, headers={"X-CSRFToken": csrf}, form={
-        "division": str(village.pk), "head_name": "王德新", "address": "北四道岭8号", "members_count": "2",
-    })
-    assert saved.status == 302
+    saved = _save_a_household(page, url, field)
     kept = page.evaluate("""async (user) => {
       await PingguOffline.refreshPages(await PingguOffline.fetchState());
       return (await (await caches.open(PingguOffline.pageCacheName(user))).keys()).length;
@@ -353,11 +360,7 @@ def test_a_message_shown_online_is_not_shown_again_offline(live_server, phone_pa
     _online_once(page, live_server, "bsdl_cadre")
     page.goto(f"{url}/cases/new/")
     _ready(page)
-    csrf = next(cookie["value"] for cookie in page.context.cookies() if cookie["name"] == "csrftoken")
-    village = field["households"][0].division
-    page.request.post(f"{url}/visits/households/new/", max_redirects=0, headers={"X-CSRFToken": csrf}, form={
-        "division": str(village.pk), "head_name": "王德新", "address": "北四道岭8号", "members_count": "2",
-    })
+    _save_a_household(page, url, field)
     # Online, the intake form (a page kept on the phone) shows the message once ...
     page.goto(f"{url}/cases/new/")
     assert "已登记住户" in page.get_by_role("alert").inner_text()

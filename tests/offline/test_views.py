@@ -76,12 +76,18 @@ def test_state_of_a_user_without_field_pages(client_for, town_user):
     assert state["authenticated"] and not state["enabled"] and "precache" not in state
 
 
-def test_a_page_kept_in_the_background_leaves_the_message_to_the_page_the_user_opens(client_for, cadre, org):
-    client = client_for(cadre)
+def _save_a_household(client, org):
+    """A household saved, the redirect not followed: its message "已登记住户" waits for the next page."""
     saved = client.post(reverse("visits:household_create"), {
         "division": org.village.pk, "head_name": "王德明", "address": "西凡各庄村1号", "members_count": 3,
     })
     assert saved.status_code == 302
+    return saved
+
+
+def test_a_page_kept_in_the_background_leaves_the_message_to_the_page_the_user_opens(client_for, cadre, org):
+    client = client_for(cadre)
+    saved = _save_a_household(client, org)
     kept = client.get(reverse("visits:household_list"), HTTP_X_OFFLINE_KEEP="1")
     assert kept.status_code == 200 and "已登记住户" not in kept.content.decode()
     assert "已登记住户" in client.get(saved["Location"]).content.decode()
@@ -91,9 +97,7 @@ def test_a_page_that_shows_a_message_is_not_for_keeping(client_for, cadre, org):
     client = client_for(cadre)
     intake = reverse("cases:case_create")
     assert "no-store" not in client.get(intake).get("Cache-Control", "")
-    client.post(reverse("visits:household_create"), {
-        "division": org.village.pk, "head_name": "王德明", "address": "西凡各庄村1号", "members_count": 3,
-    })
+    _save_a_household(client, org)
     shown = client.get(intake)
     assert "已登记住户" in shown.content.decode() and "no-store" in shown["Cache-Control"]
     assert "no-store" not in client.get(intake).get("Cache-Control", "")  # the message was shown once
