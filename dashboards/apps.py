@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class DashboardsConfig(AppConfig):
     name = "dashboards"
     verbose_name = _("工作台与评估")
+
+    def ready(self) -> None:
+        from pinggu_center import freshness
+
+        from .tasks import ask_to_prepare
+
+        freshness.written.connect(ask_to_prepare, dispatch_uid="dashboards-prepare-figures")

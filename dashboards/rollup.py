@@ -3,15 +3,15 @@
 A period is read as the month rows of the whole months inside it and the day rows of the days at its
 edges: for the district a year is a few hundred town rows. Two figures depend on the clock and are
 counted live, each from a partial index over a small set of cases: the cases still inside their response
-window (not judged yet) and the overdue count. Nothing here writes.
+window (not judged yet) and the overdue count; `next_change` tells until when they hold. Nothing here writes.
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, F, Min, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -92,6 +92,19 @@ def _live_counts(period: Period, group: str | None, where: dict[str, Any]) -> di
     here, from the division tree, so a misjudged row estimate cannot turn the count into a nested loop.
     """
     now = timezone.now()
+    live, parents = _live_cases(period, group, where)
+    waiting = live.filter(responded_at__isnull=True, response_due__isnull=False, response_due__gte=now)
+    overdue = live.filter(~Q(status=Case.Status.CLOSED), resolution_due__isnull=False, resolution_due__lt=now)
+    counts: dict[Any, list[int]] = {}
+    for column, cases in enumerate([waiting, overdue]):
+        for village_id, n in cases.values_list("division_id").annotate(n=Count("*")):
+            group_id = {"village": village_id, "town": parents.get(village_id), None: None}[group]
+            counts.setdefault(group_id, [0, 0])[column] += n
+    return counts
+
+
+def _live_cases(period: Period, group: str | None, where: dict[str, Any]) -> tuple[QuerySet, dict[int, int]]:
+    """The cases registered in `period` under `where`, and the division tree when villages are summed into towns."""
     # The tree only to sum villages into towns or to pick a town's villages: the district's total and a village's
     # own figures do without it.
     parents = {}
@@ -102,14 +115,19 @@ def _live_counts(period: Period, group: str | None, where: dict[str, Any]) -> di
         live = live.filter(division=where["division"])
     elif "town" in where:
         live = live.filter(division_id__in=[pk for pk, parent in parents.items() if parent == where["town"].pk])
-    waiting = live.filter(responded_at__isnull=True, response_due__isnull=False, response_due__gte=now)
-    overdue = live.filter(~Q(status=Case.Status.CLOSED), resolution_due__isnull=False, resolution_due__lt=now)
-    counts: dict[Any, list[int]] = {}
-    for column, cases in enumerate([waiting, overdue]):
-        for village_id, n in cases.values_list("division_id").annotate(n=Count("*")):
-            group_id = {"village": village_id, "town": parents.get(village_id), None: None}[group]
-            counts.setdefault(group_id, [0, 0])[column] += n
-    return counts
+    return live, parents
+
+
+def next_change(period: Period, *, where: dict[str, Any]) -> datetime | None:
+    """The moment the clock alone next changes a live count of `review_rates` under `where`: the nearest response
+    or resolution deadline still ahead (None: none is). Until then, figures read now stay true."""
+    now = timezone.now()
+    live, _parents = _live_cases(period, None, where)
+    ahead = [
+        live.filter(responded_at__isnull=True, response_due__gte=now).aggregate(at=Min("response_due"))["at"],
+        live.filter(~Q(status=Case.Status.CLOSED), resolution_due__gte=now).aggregate(at=Min("resolution_due"))["at"],
+    ]
+    return min((moment for moment in ahead if moment is not None), default=None)
 
 
 def _grouped(rows: QuerySet, key: str | None, aggregates: dict) -> dict[Any, dict]:

@@ -6,7 +6,7 @@ runs a fixed number of queries whatever the amount of data; lists are cut at LIS
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Exists, F, FloatField, OuterRef, Q, QuerySet, Sum
@@ -63,9 +63,19 @@ def waiting_summonses(*, village: Division | None = None, town: Division | None 
 
 
 def deadline_cases(holder: Division) -> list[Case]:
-    """Open cases held here whose resolution deadline is past or within 48 hours."""
-    cases = held_open(holder).filter(resolution_due__lt=timezone.now() + NEAR_DEADLINE).only(*CASE_ITEM)
-    return list(cases.order_by("resolution_due")[:LIST_LIMIT])
+    """Open cases held here with a resolution deadline, the nearest first; `near_deadline` keeps those due now.
+
+    Not cut by the clock, so the list can be prepared ahead (pinggu_center.freshness.shared): the cases due by a
+    moment are the first ones in this order, whatever the moment.
+    """
+    cases = held_open(holder).filter(resolution_due__isnull=False).only(*CASE_ITEM)
+    return list(cases.order_by("resolution_due", "pk")[:LIST_LIMIT])
+
+
+def near_deadline(cases: list[Case], now: datetime | None = None) -> list[Case]:
+    """Of `deadline_cases`, those whose deadline is past or within 48 hours."""
+    before = (now or timezone.now()) + NEAR_DEADLINE
+    return [case for case in cases if case.resolution_due < before]
 
 
 def confirmations_running_out(village: Division) -> list[Agreement]:
@@ -81,13 +91,19 @@ def confirmations_running_out(village: Division) -> list[Agreement]:
     return list(agreements.order_by("effective_on")[:LIST_LIMIT])
 
 
-def follow_ups_due(holder: Division) -> list[Case]:
-    """Cases this body closed more than 7 days ago with no follow-up since they were closed."""
+def not_followed_up(holder: Division) -> list[Case]:
+    """Cases this body closed with no follow-up since, the earliest closed first; `follow_ups_due` keeps those due
+    now (not cut by the clock, as `deadline_cases`)."""
     since_closed = FollowUp.objects.filter(case=OuterRef("pk"), at__gte=OuterRef("closed_at"))
-    cases = Case.objects.filter(
-        holder=holder, status=Case.Status.CLOSED, closed_at__lt=timezone.now() - FOLLOW_UP_AFTER
-    ).filter(~Exists(since_closed))
-    return list(cases.only(*CASE_ITEM).order_by("closed_at")[:LIST_LIMIT])
+    cases = Case.objects.filter(holder=holder, status=Case.Status.CLOSED, closed_at__isnull=False)
+    cases = cases.filter(~Exists(since_closed))
+    return list(cases.only(*CASE_ITEM).order_by("closed_at", "pk")[:LIST_LIMIT])
+
+
+def follow_ups_due(cases: list[Case], now: datetime | None = None) -> list[Case]:
+    """Of `not_followed_up`, those closed more than 7 days ago."""
+    before = (now or timezone.now()) - FOLLOW_UP_AFTER
+    return [case for case in cases if case.closed_at < before]
 
 
 def month_figures(village: Division, months: int = 6) -> dict:

@@ -1,4 +1,7 @@
-"""Background exports: build the xlsx of one ExportJob, reporting progress; a second run changes nothing."""
+"""Background work of the dashboards: the xlsx of one ExportJob, and the summary figures after a write.
+
+Each task can run twice safely: a second export finds the job claimed, a second preparation finds the figures ready.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +9,20 @@ import logging
 import tempfile
 
 from celery import shared_task
+from django.conf import settings
 from django.core.files import File
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from pinggu_center import audit
+from pinggu_center import audit, freshness
 from pinggu_center.models import AuditLog
 
-from . import exports
+from . import exports, figures
 from .models import ExportJob
 
 logger = logging.getLogger(__name__)
+# A preparation that waited longer than this in the queue is dropped: a viewer has computed the figures by then.
+PREPARE_EXPIRES = 60
 
 
 @shared_task(acks_late=True)
@@ -49,3 +55,20 @@ def build_export(job_id: int) -> str:
 
 def _set_progress(job_id: int, percent: int) -> None:
     ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.RUNNING).update(progress=max(1, percent))
+
+
+@shared_task
+def prepare_figures(names: list[str]) -> int:
+    """The summary figures of the divisions a commit wrote, computed before anyone views them (dashboards.figures)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return figures.prepare(names)
+
+
+def ask_to_prepare(sender, names: list[str], **kwargs) -> None:
+    """pinggu_center.freshness.written: queue the preparation; a write never waits for it, nor fails with it."""
+    if not set(names) - {freshness.ROOT}:  # reference data: every page changes, no division's figures in particular
+        return
+    try:
+        prepare_figures.apply_async((names,), expires=PREPARE_EXPIRES, retry=False)
+    except Exception:  # noqa: BLE001 - the broker may be down: the first viewer computes the figures instead
+        logger.warning("Summary figures not queued for preparation: the broker cannot be reached.")

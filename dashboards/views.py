@@ -21,7 +21,8 @@ from pinggu_center.models import AuditLog, Division, Level, User
 from pinggu_center.paging import capped_page
 from pinggu_center.scopes import visible_centers, visible_divisions
 
-from . import charts, exports, rates, rollup, selectors
+from . import exports, rates, selectors
+from . import figures as figures_of
 from .forms import PeriodForm
 from .models import ExportJob
 from .tasks import build_export
@@ -62,16 +63,13 @@ def village_workbench(request: HttpRequest, division_id: int | None = None) -> H
         division_id = user.division_id
     village = _division(user, division_id, Level.VILLAGE, "center")
     # Deferred: none of these is read when the page's content comes from the cache.
+    figures = Deferred(figures_of.workbench, village)
     context = {
         "village": village,
         "fragment": freshness.fragment_key(request, village),
-        "new_cases": Deferred(selectors.new_cases, village),
-        "waiting": Deferred(selectors.waiting_summonses, village=village),
-        "deadlines": Deferred(selectors.deadline_cases, village),
-        "confirmations": Deferred(selectors.confirmations_running_out, village),
-        "follow_ups": Deferred(selectors.follow_ups_due, village),
-        **Deferred(selectors.month_figures, village).parts("cards", "intake_chart", "mix_chart"),
-        "center_id": Deferred(lambda: village.center.pk if hasattr(village, "center") else None),
+        **figures.parts("new_cases", "waiting", "confirmations", "cards", "intake_chart", "mix_chart", "center_id"),
+        "deadlines": Deferred(lambda: selectors.near_deadline(figures()["deadline_cases"])),
+        "follow_ups": Deferred(lambda: selectors.follow_ups_due(figures()["not_followed_up"])),
         "visits": Deferred(_visit_figures, user, village),
         "warnings": Deferred(aids_selectors.warning_summary, user, village=village) if aids_selectors else None,
     }
@@ -98,41 +96,18 @@ def town_page(request: HttpRequest) -> HttpResponse:
     if user.division is None or user.division.level != Level.TOWN:
         return redirect("home")
     town = _division(user, user.division_id, Level.TOWN)
-    figures = Deferred(_town_figures, user, town)
+    figures = Deferred(figures_of.town_page, town)
     context = {
         "town": town,
         "fragment": freshness.fragment_key(request, town),
-        **figures.parts("period", "inbox", "transfers", "whistles", "table", "compare_chart", "months", "trend_chart",
-                        "warnings"),
+        **figures.parts("period", "inbox", "transfers", "whistles", "table", "compare_chart", "months", "trend_chart"),
+        "warnings": _warnings(user),
     }
     return render(request, "dashboards/town_page.html", context)
 
 
-def _town_figures(user: User, town: Division) -> dict:
-    period = rates.this_year()
-    figures = _town_rates(town, period)
-    averages = [(_("%(town)s平均") % {"town": town.name}, figures["total"])]
-    return {
-        **figures,
-        "period": period,
-        "inbox": selectors.escalated_inbox(town),
-        "transfers": selectors.open_transfers_to(town),
-        "whistles": selectors.whistles_to(town),
-        "compare_chart": charts.comparison(figures["table"], averages, mark=0),
-        "warnings": aids_selectors.warning_summary(user) if aids_selectors else None,
-    }
-
-
-def _town_rates(town: Division, period: rates.Period) -> dict:
-    """What the town page and the town review both show: the villages' rates, the town's total, its months."""
-    by_village = rollup.review_rates(period, group="village", where={"town": town})
-    months = rollup.monthly(period, where={"town": town})
-    return {
-        "total": rollup.total(by_village),
-        "table": rates.with_rates(selectors.villages_of(town), by_village),
-        "months": months,
-        "trend_chart": charts.trend(months),
-    }
+def _warnings(user: User) -> Deferred | None:
+    return Deferred(aids_selectors.warning_summary, user) if aids_selectors else None
 
 
 @login_required
@@ -142,35 +117,17 @@ def district_review(request: HttpRequest) -> HttpResponse:
     form = _period_form(request)
     if not form.is_valid():
         return render(request, "dashboards/district_review.html", {"form": form}, status=400)
-    figures = Deferred(_district_figures, request.user, form.period)
+    figures = Deferred(figures_of.district_review, form.period)
     context = {
         "form": form,
         "period": form.period,
         "fragment": freshness.fragment_key(request, None),
         "form_fragment": freshness.fragment_key(request),  # the period form shows no data: only the root token
         "delivery_problems": org_selectors.delivery_problem_count(),
-        **figures.parts("total", "table", "departments", "compare_chart", "months", "trend_chart", "ranking_chart",
-                        "warnings"),
+        **figures.parts("total", "table", "departments", "compare_chart", "months", "trend_chart", "ranking_chart"),
+        "warnings": _warnings(request.user),
     }
     return render(request, "dashboards/district_review.html", context)
-
-
-def _district_figures(user: User, period: rates.Period) -> dict:
-    by_town = rollup.review_rates(period, group="town", where={})
-    total = rollup.total(by_town)
-    table = rates.with_rates(selectors.towns(), by_town)
-    departments = selectors.department_ranking(period)
-    months = rollup.monthly(period, where={})
-    return {
-        "total": total,
-        "table": table,
-        "departments": departments,
-        "compare_chart": charts.comparison(table, [(_("全区平均"), total)], mark=0),
-        "months": months,
-        "trend_chart": charts.trend(months),
-        "ranking_chart": charts.ranking(departments),
-        "warnings": aids_selectors.warning_summary(user) if aids_selectors else None,
-    }
 
 
 @login_required
@@ -179,7 +136,7 @@ def town_review(request: HttpRequest, town_id: int) -> HttpResponse:
     form = _period_form(request)
     if not form.is_valid():
         return render(request, "dashboards/town_review.html", {"form": form, "town": town}, status=400)
-    figures = Deferred(_town_review_figures, town, form.period)
+    figures = Deferred(figures_of.town_review, town, form.period)
     context = {
         "form": form,
         "town": town,
@@ -190,14 +147,6 @@ def town_review(request: HttpRequest, town_id: int) -> HttpResponse:
         **figures.parts("total", "table", "compare_chart", "months", "trend_chart"),
     }
     return render(request, "dashboards/town_review.html", context)
-
-
-def _town_review_figures(town: Division, period: rates.Period) -> dict:
-    figures = _town_rates(town, period)
-    # The district's rates are an aggregate over every town: comparing with them shows no other town's figures.
-    district = rollup.total(rollup.review_rates(period, group=None, where={}))
-    averages = [(_("全区平均"), district), (_("%(town)s平均") % {"town": town.name}, figures["total"])]
-    return {**figures, "compare_chart": charts.comparison(figures["table"], averages, mark=1)}
 
 
 @login_required
@@ -215,7 +164,7 @@ def village_review(request: HttpRequest, village_id: int) -> HttpResponse:
         "period": period,
         "fragment": freshness.fragment_key(request, village),
         "form_fragment": freshness.fragment_key(request),
-        "total": Deferred(lambda: rollup.total(rollup.review_rates(period, group=None, where={"division": village}))),
+        "total": Deferred(figures_of.village_total, village, period),
         "page": page,
     }
     return render(request, "dashboards/village_review.html", context)

@@ -8,6 +8,12 @@ so the next view renders afresh. A save that belongs to no village forgets the r
 
 The minute in the key bounds what changes with the clock alone (a deadline passing): at most a minute late.
 
+Under the content, the figures a summary page is made of are shared by all its viewers (`shared`): keyed by the
+same tokens, the day and the language, not by the viewer or the minute. After each commit the worker computes them
+again (the `written` signal), so the first view after a write renders from figures already made. Whatever they show
+that moves with the clock is kept as the first rows in the order of that time, and the view keeps the rows whose
+time has come (dashboards.selectors.due_within): the same rows as a query made at that moment.
+
 Tokens are random, never counters: a cache that was emptied cannot bring an old fragment back. A write forgets them
 when its transaction commits (a page cached from what was read before the commit was cached under a token that the
 commit forgets), once per transaction however many rows it writes: the overdue sweep's batch of hundreds of cases
@@ -21,23 +27,29 @@ from __future__ import annotations
 import hashlib
 import logging
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import TypeVar
 
 from django.apps import apps
 from django.core.cache import cache
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models, transaction
 from django.db.models.signals import post_delete, post_save
+from django.dispatch import Signal
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import get_language
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 ROOT = "root"
 DISTRICT = "district"
 # How long a fragment is kept: the minute in its key makes it useless after that anyway.
 FRAGMENT_SECONDS = 120
+# Shared figures are keyed by the day: they are of no use the next day.
+SHARED_SECONDS = 24 * 3600
 
 # Apps whose data the cached pages show.
 WATCHED_APPS = {"pinggu_center", "cases", "mediation_report", "visits", "aids", "deliberation", "legal_education"}
@@ -53,6 +65,10 @@ IGNORED_MODELS = {
 REFERENCE_MODELS = {"pinggu_center.division", "pinggu_center.department", "pinggu_center.center", "cases.category"}
 
 _parents: dict[int, int | None] = {}
+
+# Sent once a committed write has forgotten the tokens `names` (division ids as text, DISTRICT, ROOT): what a page
+# shows of those divisions may be prepared again (dashboards.tasks.prepare_figures).
+written = Signal()
 
 
 def fragment_key(request: HttpRequest, *divisions) -> str | None:
@@ -85,6 +101,54 @@ def fragment_key(request: HttpRequest, *divisions) -> str | None:
     return "|".join([*viewer, request.get_full_path(), str(minute), *(known[name] for name in names)])
 
 
+def shared_key(name: str, *divisions, parts: Iterable[object] = ()) -> str | None:
+    """The cache key of figures every viewer of the divisions shares: their current tokens, the day and the language.
+
+    None, and the figures are computed and not kept, while the cache is unreachable and inside a transaction that
+    wrote: what it reads may yet be rolled back, and no commit would then forget the tokens it was kept under.
+    """
+    if _forget_on_commit(register=False) is not None:
+        return None
+    names = [ROOT] + [_name(division) for division in divisions]
+    try:
+        tokens = _tokens(names)
+    except Exception:  # noqa: BLE001 - any cache failure: compute without it
+        logger.warning("Figures not shared: the cache is unreachable.", exc_info=True)
+        return None
+    day = timezone.localdate().isoformat()
+    described = "|".join([*map(str, parts), day, get_language() or "", *tokens])
+    return f"shared:{name}:{hashlib.md5(described.encode(), usedforsecurity=False).hexdigest()}"
+
+
+def shared(name: str, divisions: Iterable, compute: Callable[[], T], parts: Iterable[object] = (),
+           until: Callable[[], datetime | None] | None = None) -> T:
+    """`compute()`, kept for every viewer of the divisions until a write in one of them; `parts` tell apart what
+    else it depends on (an id, a period), and `until`, asked before computing, when the clock alone makes the
+    figures untrue (a deadline passing): they are computed again after that moment.
+
+    The worker computes them after each write (dashboards.tasks.prepare_figures) through this same function, so
+    the first viewer finds them ready; a viewer who comes first computes and keeps them for the next.
+    """
+    key = shared_key(name, *divisions, parts=parts)
+    if key is None:
+        return compute()
+    try:
+        found = cache.get(key)
+    except Exception:  # noqa: BLE001 - the cache went away since the key was made
+        return compute()
+    if found is not None:
+        value, moment = found
+        if moment is None or timezone.now() <= moment:
+            return value
+    moment = until() if until is not None else None
+    value = compute()
+    try:
+        cache.set(key, (value, moment), SHARED_SECONDS)
+    except Exception:  # noqa: BLE001
+        logger.warning("Figures not shared: the cache is unreachable.", exc_info=True)
+    return value
+
+
 def scope_of(user) -> int | None:
     """The division whose token covers what the user sees: their own subtree, or the district for the rest."""
     if user.division_id and user.role != user.Role.DEPARTMENT_STAFF:  # a department's cases come from anywhere
@@ -97,9 +161,11 @@ def forget_everything() -> None:
     forget([ROOT])
 
 
-def forget_write_in(division_id: int | None) -> None:
-    """What a committed write of a row of this division forgets: its pages, its town's and the district's."""
-    forget(_chain(division_id))
+def forget_written(names: Iterable[str]) -> None:
+    """After a commit: the written divisions' tokens are forgotten, and whoever prepares their figures is told."""
+    names = set(names)
+    forget(names)
+    written.send(sender=forget_written, names=sorted(names))
 
 
 def forget(names: Iterable[str]) -> None:
@@ -143,7 +209,7 @@ def _parent(division_id: int) -> int | None:
     return _parents.get(division_id)
 
 
-def _chain(division_id: int | None) -> set[str]:
+def chain_of(division_id: int | None) -> set[str]:
     """The division, the divisions above it, and the district."""
     names = {DISTRICT}
     seen = 0
@@ -192,10 +258,10 @@ def _changed(sender, instance: models.Model, **kwargs) -> None:
     if kwargs.get("update_fields") and set(kwargs["update_fields"]) <= {"last_login"}:
         return  # signing in
     ids = _division_ids(instance)
-    names: set[str] = {ROOT} if ids is None else set().union(*(_chain(i) for i in ids))
+    names: set[str] = {ROOT} if ids is None else set().union(*(chain_of(i) for i in ids))
     on_commit = _forget_on_commit()
     if on_commit is None:  # autocommit: the row is already committed
-        forget(names)
+        forget_written(names)
         return
     on_commit.names |= names
     on_commit.unread |= names
@@ -210,7 +276,7 @@ class _ForgetOnCommit:
         self.unread: set[str] = set()
 
     def __call__(self) -> None:
-        forget(self.names)
+        forget_written(self.names)
 
 
 def _forget_on_commit(*, register: bool = True) -> _ForgetOnCommit | None:

@@ -88,7 +88,7 @@ def test_forgetting_a_write_in_a_village_is_what_a_case_write_forgets(org, distr
     scopes = [org.village, org.other_village, org.town, None]
     before, root = _keys(district_admin, *scopes), freshness._tokens([freshness.ROOT])
 
-    freshness.forget_write_in(org.village.pk)
+    freshness.forget(freshness.chain_of(org.village.pk))
 
     after = _keys(district_admin, *scopes)
     assert [old != new for old, new in zip(before, after, strict=True)] == [True, False, True, True]
@@ -211,7 +211,7 @@ def test_the_ledger_asks_the_cache_for_its_tokens_once_and_counts_only_keys(org,
     asked = []
     tokens = freshness._tokens
     monkeypatch.setattr(freshness, "_tokens", lambda names: asked.append(list(names)) or tokens(names))
-    freshness.forget_write_in(org.village.pk)
+    freshness.forget(freshness.chain_of(org.village.pk))
     with CaptureQueriesContext(connection) as rendered:
         response = client.get(reverse("cases:case_list"))
 

@@ -1,0 +1,129 @@
+"""What the summary pages show of a division, shared by all their viewers and prepared by the worker after a write.
+
+Each `*_figures` function reads one page's figures for one division (or the district) and a period from the
+counters, and nothing of the viewer: what depends on the viewer (their risk warnings, their visits) the views read
+themselves. The review rates' two live counts change with the clock; the figures that hold them say until when they
+stay true (rollup.next_change), and are computed again after that. The views take the figures through pinggu_center.freshness.shared, and `prepare` (the worker's
+dashboards.tasks.prepare_figures, after each commit) computes them for the divisions written, so the first view
+after a write renders from figures already made instead of a dozen queries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import partial
+
+from django.utils.translation import gettext as _
+
+from pinggu_center import freshness
+from pinggu_center.models import Division, Level
+
+from . import charts, rates, rollup, selectors
+
+
+def workbench(village: Division) -> dict:
+    def compute() -> dict:
+        return {
+            "new_cases": selectors.new_cases(village),
+            "waiting": selectors.waiting_summonses(village=village),
+            "deadline_cases": selectors.deadline_cases(village),
+            "confirmations": selectors.confirmations_running_out(village),
+            "not_followed_up": selectors.not_followed_up(village),
+            **selectors.month_figures(village),
+            "center_id": village.center.pk if hasattr(village, "center") else None,
+        }
+
+    return freshness.shared("workbench", [village], compute, parts=[village.pk])
+
+
+def town_page(town: Division) -> dict:
+    def compute() -> dict:
+        figures = town_rates(town, rates.this_year())
+        averages = [(_("%(town)s平均") % {"town": town.name}, figures["total"])]
+        return {
+            **figures,
+            "inbox": selectors.escalated_inbox(town),
+            "transfers": selectors.open_transfers_to(town),
+            "whistles": selectors.whistles_to(town),
+            "compare_chart": charts.comparison(figures["table"], averages, mark=0),
+        }
+
+    until = partial(rollup.next_change, rates.this_year(), where={"town": town})
+    return freshness.shared("town-page", [town], compute, parts=[town.pk], until=until)
+
+
+def town_rates(town: Division, period: rates.Period) -> dict:
+    """What the town page and the town review both show: the villages' rates, the town's total, its months."""
+    by_village = rollup.review_rates(period, group="village", where={"town": town})
+    months = rollup.monthly(period, where={"town": town})
+    return {
+        "period": period,
+        "total": rollup.total(by_village),
+        "table": rates.with_rates(selectors.villages_of(town), by_village),
+        "months": months,
+        "trend_chart": charts.trend(months),
+    }
+
+
+def district_review(period: rates.Period) -> dict:
+    def compute() -> dict:
+        by_town = rollup.review_rates(period, group="town", where={})
+        total = rollup.total(by_town)
+        table = rates.with_rates(selectors.towns(), by_town)
+        departments = selectors.department_ranking(period)
+        months = rollup.monthly(period, where={})
+        return {
+            "total": total,
+            "table": table,
+            "departments": departments,
+            "compare_chart": charts.comparison(table, [(_("全区平均"), total)], mark=0),
+            "months": months,
+            "trend_chart": charts.trend(months),
+            "ranking_chart": charts.ranking(departments),
+        }
+
+    until = partial(rollup.next_change, period, where={})
+    return freshness.shared("district-review", [None], compute, parts=[period], until=until)
+
+
+def town_review(town: Division, period: rates.Period) -> dict:
+    def compute() -> dict:
+        figures = town_rates(town, period)
+        # The district's rates are an aggregate over every town: comparing with them shows no other town's figures.
+        district = rollup.total(rollup.review_rates(period, group=None, where={}))
+        averages = [(_("全区平均"), district), (_("%(town)s平均") % {"town": town.name}, figures["total"])]
+        return {**figures, "compare_chart": charts.comparison(figures["table"], averages, mark=1)}
+
+    # The district's average is on the page too, and its live counts change first.
+    until = partial(rollup.next_change, period, where={})
+    return freshness.shared("town-review", [town, None], compute, parts=[town.pk, period], until=until)
+
+
+def village_total(village: Division, period: rates.Period) -> dict:
+    def compute() -> dict:
+        return rollup.total(rollup.review_rates(period, group=None, where={"division": village}))
+
+    until = partial(rollup.next_change, period, where={"division": village})
+    return freshness.shared("village-total", [village], compute, parts=[village.pk, period], until=until)
+
+
+def prepare(names: Iterable[str]) -> int:
+    """Compute the figures of the default view of every page that shows the divisions written (`names` as
+    pinggu_center.freshness.written sends them); how many were computed or found ready."""
+    names = set(names)
+    period = rates.this_year()
+    count = 0
+    ids = [int(name) for name in names if name.isdigit()]
+    for division in Division.objects.filter(pk__in=ids).select_related("center"):
+        if division.level == Level.VILLAGE:
+            workbench(division)
+            village_total(division, period)
+            count += 2
+        elif division.level == Level.TOWN:
+            town_page(division)
+            town_review(division, period)
+            count += 2
+    if freshness.DISTRICT in names:
+        district_review(period)
+        count += 1
+    return count
