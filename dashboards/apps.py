@@ -9,6 +9,6 @@ class DashboardsConfig(AppConfig):
     def ready(self) -> None:
         from pinggu_center import freshness
 
-        from .tasks import ask_to_prepare
+        from .tasks import prepare_figures
 
-        freshness.written.connect(ask_to_prepare, dispatch_uid="dashboards-prepare-figures")
+        freshness.prepare_after_writes(prepare_figures)

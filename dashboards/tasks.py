@@ -14,15 +14,13 @@ from django.core.files import File
 from django.http import Http404
 from django.utils import timezone, translation
 
-from pinggu_center import audit, freshness
+from pinggu_center import audit
 from pinggu_center.models import AuditLog
 
 from . import exports, figures
 from .models import ExportJob
 
 logger = logging.getLogger(__name__)
-# A preparation that waited longer than this in the queue is dropped: a viewer has computed the figures by then.
-PREPARE_EXPIRES = 60
 
 
 @shared_task(acks_late=True)
@@ -63,12 +61,3 @@ def prepare_figures(names: list[str]) -> int:
     with translation.override(settings.LANGUAGE_CODE):
         return figures.prepare(names)
 
-
-def ask_to_prepare(sender, names: list[str], **kwargs) -> None:
-    """pinggu_center.freshness.written: queue the preparation; a write never waits for it, nor fails with it."""
-    if not set(names) - {freshness.ROOT}:  # reference data: every page changes, no division's figures in particular
-        return
-    try:
-        prepare_figures.apply_async((names,), expires=PREPARE_EXPIRES, retry=False)
-    except Exception:  # noqa: BLE001 - the broker may be down: the first viewer computes the figures instead
-        logger.warning("Summary figures not queued for preparation: the broker cannot be reached.")

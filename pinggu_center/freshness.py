@@ -50,6 +50,8 @@ DISTRICT = "district"
 FRAGMENT_SECONDS = 120
 # Shared figures are keyed by the day: they are of no use the next day.
 SHARED_SECONDS = 24 * 3600
+# A preparation that waited longer than this in the queue is dropped: a viewer has computed the figures by then.
+PREPARE_EXPIRES = 60
 
 # Apps whose data the cached pages show.
 WATCHED_APPS = {"pinggu_center", "cases", "mediation_report", "visits", "aids", "deliberation", "legal_education"}
@@ -147,6 +149,21 @@ def shared(name: str, divisions: Iterable, compute: Callable[[], T], parts: Iter
     except Exception:  # noqa: BLE001
         logger.warning("Figures not shared: the cache is unreachable.", exc_info=True)
     return value
+
+
+def prepare_after_writes(task) -> None:
+    """Queue the Celery task `task(names)` after each commit that forgot the tokens of divisions, to prepare their
+    shared figures; a write never waits for it, nor fails with it (the first viewer computes them instead)."""
+
+    def ask(sender, names: list[str], **kwargs) -> None:
+        if not set(names) - {ROOT}:  # reference data: every page changes, no division's figures in particular
+            return
+        try:
+            task.apply_async((names,), expires=PREPARE_EXPIRES, retry=False)
+        except Exception:  # noqa: BLE001 - the broker may be down
+            logger.warning("%s not queued: the broker cannot be reached.", task.name)
+
+    written.connect(ask, weak=False, dispatch_uid=f"prepare-after-writes:{task.name}")
 
 
 def scope_of(user) -> int | None:

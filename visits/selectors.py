@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from cases.models import Category
+from pinggu_center import freshness
 from pinggu_center.models import Division, Level, Member, User
 from pinggu_center.scopes import division_filter, visible_centers
 
@@ -22,6 +23,8 @@ from .models import CadreAssessment, CadreWeekTally, Household, Visit, VisitTall
 from .tally import week_start_of  # the Monday of the ISO week holding a (local) date
 
 STATS_WEEKS = 12
+# The statistics page lists this many of the households not visited for 90 days.
+STALE_SHOWN = 50
 
 
 def get_household_for_user(user: User, household_id: int) -> Household:
@@ -129,6 +132,19 @@ class Statistics:
     villages: QuerySet
     stale: QuerySet
     towns: QuerySet
+
+
+def shared_statistics(user: User) -> Statistics:
+    """`statistics` with its lists read (the first STALE_SHOWN stale households), shared by every user of the same
+    division until a write in it (pinggu_center.freshness.shared): it reads nothing of the user but their division.
+    The worker prepares it after each commit (visits.tasks.prepare_statistics)."""
+
+    def compute() -> Statistics:
+        stats = statistics(user)
+        return replace(stats, villages=list(stats.villages), stale=list(stats.stale[:STALE_SHOWN]),
+                       towns=list(stats.towns))
+
+    return freshness.shared("visit-statistics", [user.division_id], compute, parts=[user.division_id])
 
 
 def tally_rows(user: User) -> QuerySet[VisitTally]:

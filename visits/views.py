@@ -250,7 +250,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
 
 
 def _statistics_figures(request: HttpRequest) -> dict:
-    stats = selectors.statistics(request.user)
+    stats = selectors.shared_statistics(request.user)
     chart = {
         "labels": {"visits": _("走访次数"), "households": _("走访户数")},
         "weeks": [row["week"].strftime("%m-%d") for row in stats.per_week],
@@ -259,7 +259,7 @@ def _statistics_figures(request: HttpRequest) -> dict:
         "categories": [{"name": row["category__name"], "value": row["count"]} for row in stats.by_category],
     }
     villages = Paginator(stats.villages, 50).get_page(request.GET.get("page"))
-    return {"stats": stats, "chart": chart, "villages": villages, "stale": stats.stale[:50]}
+    return {"stats": stats, "chart": chart, "villages": villages, "stale": stats.stale}
 
 
 def _period(request: HttpRequest) -> str:
