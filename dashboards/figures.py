@@ -1,11 +1,11 @@
 """What the summary pages show of a division, shared by all their viewers and prepared by the worker after a write.
 
-Each `*_figures` function reads one page's figures for one division (or the district) and a period from the
-counters, and nothing of the viewer: what depends on the viewer (their risk warnings, their visits) the views read
-themselves. The review rates' two live counts change with the clock; the figures that hold them say until when they
-stay true (rollup.next_change), and are computed again after that. The views take the figures through pinggu_center.freshness.shared, and `prepare` (the worker's
-dashboards.tasks.prepare_figures, after each commit) computes them for the divisions written, so the first view
-after a write renders from figures already made instead of a dozen queries.
+Each function reads one page's figures for one division (or the district) and a period from the counters, and
+nothing of the viewer: what depends on the viewer (their risk warnings, their visits) the views read themselves.
+The functions go through pinggu_center.freshness.shared, and `prepare` (the worker's dashboards.tasks.prepare_figures,
+after each commit) calls them for the divisions written, so the first view after a write renders from figures
+already made instead of a dozen queries. The review rates' two live counts change with the clock: the figures that
+hold them stay until the moment they next change (rollup.next_change), and are computed again after it.
 """
 
 from __future__ import annotations
@@ -37,8 +37,10 @@ def workbench(village: Division) -> dict:
 
 
 def town_page(town: Division) -> dict:
+    period = rates.this_year()
+
     def compute() -> dict:
-        figures = town_rates(town, rates.this_year())
+        figures = town_rates(town, period)
         averages = [(_("%(town)s平均") % {"town": town.name}, figures["total"])]
         return {
             **figures,
@@ -48,7 +50,7 @@ def town_page(town: Division) -> dict:
             "compare_chart": charts.comparison(figures["table"], averages, mark=0),
         }
 
-    until = partial(rollup.next_change, rates.this_year(), where={"town": town})
+    until = partial(rollup.next_change, period, where={"town": town})
     return freshness.shared("town-page", [town], compute, parts=[town.pk], until=until)
 
 

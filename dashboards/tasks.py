@@ -60,4 +60,3 @@ def prepare_figures(names: list[str]) -> int:
     """The summary figures of the divisions a commit wrote, computed before anyone views them (dashboards.figures)."""
     with translation.override(settings.LANGUAGE_CODE):
         return figures.prepare(names)
-

@@ -10,9 +10,10 @@ The minute in the key bounds what changes with the clock alone (a deadline passi
 
 Under the content, the figures a summary page is made of are shared by all its viewers (`shared`): keyed by the
 same tokens, the day and the language, not by the viewer or the minute. After each commit the worker computes them
-again (the `written` signal), so the first view after a write renders from figures already made. Whatever they show
-that moves with the clock is kept as the first rows in the order of that time, and the view keeps the rows whose
-time has come (dashboards.selectors.due_within): the same rows as a query made at that moment.
+again (the `written` signal), so the first view after a write renders from figures already made. A count that moves
+with the clock is kept with the moment it next changes (`until`); a list that moves with it is kept as its first rows
+in the order of that time, and the view keeps the rows whose time has come (dashboards.selectors.near_deadline): the
+same rows as a query made at that moment.
 
 Tokens are random, never counters: a cache that was emptied cannot bring an old fragment back. A write forgets them
 when its transaction commits (a page cached from what was read before the commit was cached under a token that the
@@ -68,8 +69,8 @@ REFERENCE_MODELS = {"pinggu_center.division", "pinggu_center.department", "pingg
 
 _parents: dict[int, int | None] = {}
 
-# Sent once a committed write has forgotten the tokens `names` (division ids as text, DISTRICT, ROOT): what a page
-# shows of those divisions may be prepared again (dashboards.tasks.prepare_figures).
+# Sent once a committed write has forgotten the tokens `names` (division ids as text, DISTRICT, ROOT): the shared
+# figures of those divisions may be prepared again (`prepare_after_writes`).
 written = Signal()
 
 
@@ -128,7 +129,7 @@ def shared(name: str, divisions: Iterable, compute: Callable[[], T], parts: Iter
     else it depends on (an id, a period), and `until`, asked before computing, when the clock alone makes the
     figures untrue (a deadline passing): they are computed again after that moment.
 
-    The worker computes them after each write (dashboards.tasks.prepare_figures) through this same function, so
+    The worker computes them after each write (a task of `prepare_after_writes`) through this same function, so
     the first viewer finds them ready; a viewer who comes first computes and keeps them for the next.
     """
     key = shared_key(name, *divisions, parts=parts)
