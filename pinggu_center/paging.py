@@ -6,6 +6,9 @@ rows the index walks do not match. Nobody pages past the first twenty pages of a
 filters and the search narrow it, and the Excel export holds every row. A capped list says so
 ("more than 500"), offers only the pages inside the cap, and a page number past them is a 404:
 never another page shown under the number asked for.
+
+The count reaches only a few pages past the page shown (PAGES_AHEAD): the first page of a common keyword
+counts 126 matches, not 501, and says "more than 125"; each page further on counts further, up to the cap.
 """
 
 from __future__ import annotations
@@ -17,30 +20,38 @@ from django.http import Http404
 from django.utils.functional import cached_property
 
 COUNT_CAP = 500
+PAGES_AHEAD = 4
 
 
 class CappedPaginator(Paginator):
+    def __init__(self, object_list, per_page: int, *, shown: int = 1) -> None:
+        super().__init__(object_list, per_page)
+        # How many rows are counted at most: a few pages past the one shown, never past the cap.
+        self.limit = min(COUNT_CAP, (max(shown, 1) + PAGES_AHEAD) * per_page)
+
     @cached_property
     def count(self) -> int:
         # Counted on the primary keys alone and in no order: what the rows annotate (a ledger row's pending
-        # summons) is not computed for the cap's five hundred rows, and the database may stop at any 501 matches
+        # summons) is not computed for the counted rows, and the database may stop at any `limit` + 1 matches
         # (a town's villages, a keyword's hits) instead of sorting them all by date first.
-        return self.object_list.values("pk").order_by()[: COUNT_CAP + 1].count()
+        return self.object_list.values("pk").order_by()[: self.limit + 1].count()
 
     @property
     def is_capped(self) -> bool:
-        return self.count > COUNT_CAP
+        return self.count > self.limit
 
     @cached_property
     def num_pages(self) -> int:
         if self.is_capped:
-            return math.ceil(COUNT_CAP / self.per_page)
+            # Short of the cap, the row past the count is on a page after the counted ones: it is offered.
+            return math.ceil(self.limit / self.per_page) + (self.limit < COUNT_CAP)
         return super().num_pages
 
 
 def capped_page(object_list, per_page: int, number: str | None) -> Page:
     """The page asked for; page 1 for a missing or malformed number, 404 past the last page."""
-    paginator = CappedPaginator(object_list, per_page)
+    shown = int(number) if number and number.isdigit() and len(number) < 10 else 1
+    paginator = CappedPaginator(object_list, per_page, shown=shown)
     try:
         return paginator.page(number or 1)
     except PageNotAnInteger:

@@ -115,3 +115,14 @@ def test_a_page_past_the_cap_is_not_found_rather_than_another_page(client_for, d
     assert "超过 30 件" in last.content.decode()
     assert client.get(reverse("cases:case_list"), {"page": 3}).status_code == 404
     assert client.get(reverse("cases:case_list"), {"page": 2000}).status_code == 404
+
+
+def test_the_first_page_counts_only_as_far_as_the_pages_ahead(client_for, district_admin, org, monkeypatch):
+    monkeypatch.setattr(paging, "PAGES_AHEAD", 0)
+    CaseFactory.create_batch(40, center=org.center)
+    client = client_for(district_admin)
+
+    first = client.get(reverse("cases:case_list"))
+    assert "超过 25 件" in first.content.decode() and shown(first, "page").has_next()
+    second = client.get(reverse("cases:case_list"), {"page": 2})  # counted as far as page 2 reaches: all 40
+    assert "共 40 件" in second.content.decode() and not shown(second, "page").has_next()

@@ -1,6 +1,8 @@
 """The director keeps the roster: add, edit, retire; nothing is hard-deleted; bad input is a 400."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from pinggu_center.models import AuditLog, Member, Role
@@ -86,3 +88,28 @@ def test_capped_paginator_stops_counting_at_the_cap(org, monkeypatch):
     assert [m.pk for m in page] == list(Member.objects.order_by("pk").values_list("pk", flat=True)[3:6])
     small = paging.capped_page(Member.objects.filter(pk__lt=0), 3, "1")
     assert small.paginator.count == 0 and not small.paginator.is_capped
+
+
+def test_the_count_reaches_a_few_pages_past_the_page_shown(org, monkeypatch):
+    """A common keyword's first page counts a few pages' matches, not the cap's; a page further on counts further."""
+    from django.http import Http404
+
+    from pinggu_center import paging
+
+    monkeypatch.setattr(paging, "COUNT_CAP", 30)
+    monkeypatch.setattr(paging, "PAGES_AHEAD", 1)
+    MemberFactory.create_batch(40, center=org.center)
+    members = Member.objects.order_by("pk")
+
+    with CaptureQueriesContext(connection) as counted:
+        first = paging.capped_page(members, 3, "1")
+        assert first.paginator.count == 7 and first.paginator.is_capped  # 1 + 1 pages of 3, and one more
+    assert "LIMIT 7" in counted.captured_queries[0]["sql"]
+    assert first.has_next() and first.paginator.num_pages == 3  # the two counted, and the one the 7th row is on
+    further = paging.capped_page(members, 3, "2")
+    assert further.paginator.count == 10 and further.has_next()
+    last = paging.capped_page(members, 3, "10")  # (10 + 1) pages reach past the cap: counted up to the cap
+    assert last.paginator.count == 31 and not last.has_next()
+    assert [m.pk for m in last] == list(members.values_list("pk", flat=True)[27:30])
+    with pytest.raises(Http404):
+        paging.capped_page(members, 3, "11")
