@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from cases import selectors as case_selectors
 from cases.models import Case
 from pinggu_center.models import Division, User
+from pinggu_center.scopes import subtree_ids
 
 from . import similar
 from .models import RiskWarning, SimilarDoc
@@ -96,10 +97,14 @@ def warning_cases(user: User, warning: RiskWarning) -> QuerySet[Case]:
     )
 
 
-def warning_summary(user: User, *, village: Division | None = None, limit: int = 5) -> dict:
-    """For a start page: the open warnings in the user's scope (or of one village in it) by kind, with the newest
-    few and the warnings page's query that lists them all; two queries."""
-    warnings = RiskWarning.objects.visible_to(user).open()
+def warning_summary(scope: Division | None, *, village: Division | None = None, limit: int = 5) -> dict:
+    """For a start page: the open warnings under `scope` (a division, whose subtree every user of it sees; None for
+    the district), or of one village in it, by kind, with the newest few and the warnings page's query that lists
+    them all; two queries. It reads nothing of the viewer, so the summary pages share it among their viewers."""
+    warnings = RiskWarning.objects.open()
+    ids = None if scope is None else subtree_ids(scope)
+    if ids is not None:
+        warnings = warnings.filter(division_id__in=ids)
     query = "status=open"
     if village is not None:
         warnings, query = warnings.filter(division=village), f"{query}&village={village.pk}"

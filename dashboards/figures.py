@@ -1,7 +1,7 @@
 """What the summary pages show of a division, shared by all their viewers and prepared by the worker after a write.
 
 Each function reads one page's figures for one division (or the district) and a period from the counters, and
-nothing of the viewer: what depends on the viewer (their risk warnings, their visits) the views read themselves.
+nothing of the viewer: what the viewer may see of them (their own village's visits) the views decide.
 The functions go through pinggu_center.freshness.shared, and `prepare` (the worker's dashboards.tasks.prepare_figures,
 after each commit) calls them for the divisions written, so the first view after a write renders from figures
 already made instead of a dozen queries. The review rates' two live counts change with the clock: the figures that
@@ -20,6 +20,16 @@ from pinggu_center.models import Division, Level
 
 from . import charts, rates, rollup, selectors
 
+try:  # the visit system is optional in a deployment
+    from visits import selectors as visit_selectors
+except ImportError:  # pragma: no cover
+    visit_selectors = None
+
+try:  # the mediation aids (risk warnings) are optional in a deployment
+    from aids import selectors as aids_selectors
+except ImportError:  # pragma: no cover
+    aids_selectors = None
+
 
 def workbench(village: Division) -> dict:
     def compute() -> dict:
@@ -31,6 +41,8 @@ def workbench(village: Division) -> dict:
             "not_followed_up": selectors.not_followed_up(village),
             **selectors.month_figures(village),
             "center_id": village.center.pk if hasattr(village, "center") else None,
+            "visits": visit_selectors.coverage_and_this_week_of(village) if visit_selectors else None,
+            "warnings": _warnings(village, village=village),
         }
 
     return freshness.shared("workbench", [village], compute, parts=[village.pk])
@@ -48,6 +60,7 @@ def town_page(town: Division) -> dict:
             "transfers": selectors.open_transfers_to(town),
             "whistles": selectors.whistles_to(town),
             "compare_chart": charts.comparison(figures["table"], averages, mark=0),
+            "warnings": _warnings(town),
         }
 
     until = partial(rollup.next_change, period, where={"town": town})
@@ -82,6 +95,7 @@ def district_review(period: rates.Period) -> dict:
             "months": months,
             "trend_chart": charts.trend(months),
             "ranking_chart": charts.ranking(departments),
+            "warnings": _warnings(None),
         }
 
     until = partial(rollup.next_change, period, where={})
@@ -107,6 +121,10 @@ def village_total(village: Division, period: rates.Period) -> dict:
 
     until = partial(rollup.next_change, period, where={"division": village})
     return freshness.shared("village-total", [village], compute, parts=[village.pk, period], until=until)
+
+
+def _warnings(scope: Division | None, **kwargs) -> dict | None:
+    return aids_selectors.warning_summary(scope, **kwargs) if aids_selectors else None
 
 
 def prepare(names: Iterable[str]) -> int:

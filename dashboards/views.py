@@ -32,11 +32,6 @@ try:  # the visit system is optional in a deployment
 except ImportError:  # pragma: no cover
     visit_selectors = None
 
-try:  # the mediation aids (risk warnings) are optional in a deployment
-    from aids import selectors as aids_selectors
-except ImportError:  # pragma: no cover
-    aids_selectors = None
-
 CONTACT_ROLES = ["director", "mediator", "lawyer"]
 
 
@@ -67,20 +62,14 @@ def village_workbench(request: HttpRequest, division_id: int | None = None) -> H
     context = {
         "village": village,
         "fragment": freshness.fragment_key(request, village),
-        **figures.parts("new_cases", "waiting", "confirmations", "cards", "intake_chart", "mix_chart", "center_id"),
+        **figures.parts("new_cases", "waiting", "confirmations", "cards", "intake_chart", "mix_chart", "center_id",
+                        "warnings"),
         "deadlines": Deferred(lambda: selectors.near_deadline(figures()["deadline_cases"])),
         "follow_ups": Deferred(lambda: selectors.follow_ups_due(figures()["not_followed_up"])),
-        "visits": Deferred(_visit_figures, user, village),
-        "warnings": Deferred(aids_selectors.warning_summary, user, village=village) if aids_selectors else None,
+        # The village's visit coverage and this week's visits, when the viewer's scope is that village.
+        "visits": Deferred(lambda: figures()["visits"] if user.division_id == village.pk else None),
     }
     return render(request, "dashboards/village_workbench.html", context)
-
-
-def _visit_figures(user: User, village: Division) -> dict | None:
-    """The village's visit coverage and this week's visits, when the viewer's scope is that village."""
-    if visit_selectors is None or user.division_id != village.pk:
-        return None
-    return visit_selectors.coverage_and_this_week(user)
 
 
 @login_required
@@ -100,14 +89,10 @@ def town_page(request: HttpRequest) -> HttpResponse:
     context = {
         "town": town,
         "fragment": freshness.fragment_key(request, town),
-        **figures.parts("period", "inbox", "transfers", "whistles", "table", "compare_chart", "months", "trend_chart"),
-        "warnings": _warnings(user),
+        **figures.parts("period", "inbox", "transfers", "whistles", "table", "compare_chart", "months", "trend_chart",
+                        "warnings"),
     }
     return render(request, "dashboards/town_page.html", context)
-
-
-def _warnings(user: User) -> Deferred | None:
-    return Deferred(aids_selectors.warning_summary, user) if aids_selectors else None
 
 
 @login_required
@@ -124,8 +109,8 @@ def district_review(request: HttpRequest) -> HttpResponse:
         "fragment": freshness.fragment_key(request, None),
         "form_fragment": freshness.fragment_key(request),  # the period form shows no data: only the root token
         "delivery_problems": org_selectors.delivery_problem_count(),
-        **figures.parts("total", "table", "departments", "compare_chart", "months", "trend_chart", "ranking_chart"),
-        "warnings": _warnings(request.user),
+        **figures.parts("total", "table", "departments", "compare_chart", "months", "trend_chart", "ranking_chart",
+                        "warnings"),
     }
     return render(request, "dashboards/district_review.html", context)
 

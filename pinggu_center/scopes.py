@@ -16,16 +16,18 @@ def division_ids(user: User) -> list[int] | None:
     if cached is not False:
         return cached
     division = user.division if user.is_authenticated else None
-    if division is None:
-        ids: list[int] | None = []
-    elif division.level == Level.DISTRICT:
-        ids = None
-    elif division.level == Level.TOWN:
-        ids = [division.pk, *Division.objects.filter(parent_id=division.pk).values_list("pk", flat=True)]
-    else:
-        ids = [division.pk]
+    ids = [] if division is None else subtree_ids(division)
     user._scope_division_ids = ids
     return ids
+
+
+def subtree_ids(division: Division) -> list[int] | None:
+    """The ids of the division and the divisions under it, or None for the district (no filter needed)."""
+    if division.level == Level.DISTRICT:
+        return None
+    if division.level == Level.TOWN:
+        return [division.pk, *Division.objects.filter(parent_id=division.pk).values_list("pk", flat=True)]
+    return [division.pk]
 
 
 def division_filter(user: User, field: str = "division") -> Q:

@@ -149,7 +149,10 @@ def shared_statistics(user: User) -> Statistics:
 
 def tally_rows(user: User) -> QuerySet[VisitTally]:
     """The counter rows that add up to the user's scope: the district's towns, one town, or one village."""
-    division = user.division if user.is_authenticated else None
+    return tally_rows_of(user.division if user.is_authenticated else None)
+
+
+def tally_rows_of(division: Division | None) -> QuerySet[VisitTally]:
     if division is None:
         return VisitTally.objects.none()
     if division.level == Level.DISTRICT:
@@ -180,9 +183,13 @@ def statistics(user: User, today: date | None = None) -> Statistics:
 def coverage_and_this_week(user: User, today: date | None = None) -> dict:
     """The workbench's two visit figures, in one query: coverage, and this week's visits (None before the week's
     first visit; never an earlier week's)."""
+    return coverage_and_this_week_of(user.division if user.is_authenticated else None, today)
+
+
+def coverage_and_this_week_of(division: Division | None, today: date | None = None) -> dict:
     today = today or timezone.localdate()
     monday = week_start_of(today)
-    coverage = _coverage(tally_rows(user), today, week=monday)
+    coverage = _coverage(tally_rows_of(division), today, week=monday)
     visits, households = coverage.pop("week_visits"), coverage.pop("week_households")
     this_week = {"week": monday, "visits": visits, "households": households} if visits else None
     return {"coverage": coverage, "this_week": this_week}

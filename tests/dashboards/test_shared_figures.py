@@ -34,7 +34,9 @@ def _listed(page: str, testid: str) -> str:
 
 
 def _counter_reads(queries) -> list[str]:
-    return [q["sql"] for q in queries.captured_queries if "cases_casetally" in q["sql"]]
+    """Queries of the counters and of what the summary pages share besides (warnings, visit coverage)."""
+    tables = ("cases_casetally", "visits_visittally", "aids_riskwarning", "cases_departmenttally")
+    return [q["sql"] for q in queries.captured_queries if any(table in q["sql"] for table in tables)]
 
 
 def test_a_committed_write_asks_the_worker_for_the_figures_of_its_divisions(org, director, monkeypatch):
@@ -73,6 +75,19 @@ def test_the_district_review_after_the_worker_prepared_reads_no_counters(org, di
     assert _figure("受理量", 1) in page
     assert _counter_reads(viewed) == []
     assert prepare_figures(sorted(freshness.chain_of(org.village.pk))) == 5  # again: found ready, nothing changes
+
+
+def test_the_workbench_after_the_worker_prepared_reads_no_counters(org, director, client_for):
+    client = client_for(director)
+    client.get(reverse("home"), follow=True)
+    register(org.center, director, title="楼上漏水")
+    prepare_figures(sorted(freshness.chain_of(org.village.pk)))
+
+    with CaptureQueriesContext(connection) as viewed:
+        page = client.get(reverse("dashboards:village_workbench")).content.decode()
+
+    assert "楼上漏水" in page and 'data-testid="visit-figures"' in page
+    assert _counter_reads(viewed) == []
 
 
 def test_figures_a_viewer_computed_serve_the_next_viewer(org, director, district_admin, client_for):
