@@ -66,7 +66,7 @@ class CaseFilter(django_filters.FilterSet):
         transferred = Transfer.objects.filter(department=value)
         if connection.vendor != "postgresql":
             return queryset.filter(Q(pk__in=summoned.values("case_id")) | Q(pk__in=transferred.values("case_id")))
-        return queryset.filter(ids_any(summoned) | ids_any(transferred))
+        return queryset.filter(ids_any(summoned, transferred))
 
     def filter_registered_from(self, queryset: QuerySet[Case], name: str, value: date) -> QuerySet[Case]:
         return queryset.filter(registered_at__gte=_local_midnight(value))

@@ -377,8 +377,12 @@ class Whistle(models.Model):
         verbose_name = _("吹哨")
         verbose_name_plural = _("吹哨")
         ordering = ["-blown_at"]
-        # The town page's latest whistles to its departments: walked newest first until twenty are found.
-        indexes = [models.Index(fields=["blown_at"], name="whistle_recent")]
+        indexes = [
+            # The town page's latest whistles to its departments: walked newest first until twenty are found.
+            models.Index(fields=["blown_at"], name="whistle_recent"),
+            # The ledger's department filter reads each summoned whistle's case from the index alone.
+            models.Index(fields=["id"], include=["case"], name="whistle_case_by_id"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.case.number} {self.matter[:20]}"
@@ -411,6 +415,8 @@ class Summons(models.Model):
         ]
         indexes = [
             models.Index(fields=["department", "reported_at"], name="summons_department_pending"),
+            # The ledger's department filter: a department's whistles from the index alone, not its rows.
+            models.Index(fields=["department"], include=["whistle"], name="summons_department_whistle"),
             # Every ledger row asks whether its case still waits for a report-in (progress.with_pending_summons):
             # the few summonses still waiting, not the tens of thousands already answered.
             models.Index(fields=["whistle"], condition=Q(reported_at__isnull=True), name="summons_pending_whistle"),

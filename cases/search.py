@@ -37,9 +37,13 @@ def _like(word: str) -> str:
     return f"%{escaped}%"
 
 
-def ids_any(queryset: QuerySet, column: str = "case_id") -> RawSQL:
-    """`cases_case.id = ANY(ARRAY(<ids>))`: unlike IN (subquery) it is served by the primary key inside an OR."""
-    sql, params = queryset.values(column).order_by().query.sql_with_params()  # a set of ids: no sort
+def ids_any(*querysets: QuerySet, column: str = "case_id") -> RawSQL:
+    """`cases_case.id = ANY(ARRAY(<ids>))`, the ids of all the querysets together: unlike IN (subquery) it is served
+    by the primary key inside an OR, and one array is probed by the primary key's index alone (a count reads no
+    case row)."""
+    parts = [queryset.values(column).order_by().query.sql_with_params() for queryset in querysets]  # sets: no sort
+    sql = " UNION ALL ".join(f"({part_sql})" for part_sql, _params in parts)
+    params = tuple(param for _sql, part_params in parts for param in part_params)
     table = Case._meta.db_table
     return RawSQL(f'"{table}"."id" = ANY(ARRAY({sql}))', params, output_field=BooleanField())
 
