@@ -59,7 +59,7 @@ def ledger_rows(cases) -> str:
     return mark_safe("\n".join(rows))  # noqa: S308 - every part went through format_html
 
 
-@lru_cache(maxsize=20_000)
+@lru_cache(maxsize=5_000)
 def _ledger_row(pk, number, title, division, category, progress, level, registered_at, resolution_due, overdue,
                 language, zone) -> str:
     """One ledger row; the language and time zone it is formatted in are in its arguments, so in the memory's key."""

@@ -118,6 +118,20 @@ def test_the_clock_alone_shows_within_a_minute(org, director, district_admin, cl
     assert OVERDUE_BADGE in after and _figure("超期件数", 1) in after
 
 
+def test_a_ledger_row_remembered_before_its_deadline_shows_overdue_after_it(org, director, district_admin,
+                                                                           client_for, _fixed_clock):
+    case = register(org.center, director, title="快到期的事项")
+    case.resolution_due = timezone.now() + timedelta(seconds=20)
+    case.save(update_fields=["resolution_due"])
+    client = _browser(client_for, district_admin)
+    url = reverse("cases:case_list")
+    assert '<span class="badge text-bg-danger">逾期</span>' not in client.get(url).content.decode()
+
+    _fixed_clock.shift(timedelta(seconds=70))  # the row's values are the same; only the clock moved
+
+    assert '<span class="badge text-bg-danger">逾期</span>' in client.get(url).content.decode()
+
+
 def test_rows_written_in_bulk_show_after_the_counters_are_rebuilt(org, director, district_admin, client_for):
     client = _browser(client_for, district_admin)
     url = reverse("dashboards:district_review")
