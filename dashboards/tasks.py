@@ -14,7 +14,7 @@ from django.core.files import File
 from django.http import Http404
 from django.utils import timezone, translation
 
-from pinggu_center import audit
+from pinggu_center import audit, freshness
 from pinggu_center.models import AuditLog
 
 from . import exports, figures
@@ -58,5 +58,6 @@ def _set_progress(job_id: int, percent: int) -> None:
 @shared_task
 def prepare_figures(names: list[str]) -> int:
     """The summary figures of the divisions a commit wrote, computed before anyone views them (dashboards.figures)."""
+    freshness.preparing(prepare_figures.name, names)
     with translation.override(settings.LANGUAGE_CODE):
         return figures.prepare(names)

@@ -154,17 +154,40 @@ def shared(name: str, divisions: Iterable, compute: Callable[[], T], parts: Iter
 
 def prepare_after_writes(task) -> None:
     """Queue the Celery task `task(names)` after each commit that forgot the tokens of divisions, to prepare their
-    shared figures; a write never waits for it, nor fails with it (the first viewer computes them instead)."""
+    shared figures; a write never waits for it, nor fails with it (the first viewer computes them instead).
+
+    A burst of commits queues one preparation per division: a division already waiting in the queue is left out
+    (the queued task reads the data when it starts, so it shows these writes too). The task calls `preparing`
+    first, so a commit after it started queues a new one.
+    """
 
     def ask(sender, names: list[str], **kwargs) -> None:
-        if not set(names) - {ROOT}:  # reference data: every page changes, no division's figures in particular
+        names = sorted(set(names) - {ROOT})  # reference data alone: no division's figures in particular
+        try:
+            waiting = [name for name in names if cache.add(_waiting_key(task.name, name), 1, PREPARE_EXPIRES)]
+        except Exception:  # noqa: BLE001 - the cache is down: nothing is known to wait
+            waiting = names
+        if not waiting:
             return
         try:
-            task.apply_async((names,), expires=PREPARE_EXPIRES, retry=False)
+            task.apply_async((waiting,), expires=PREPARE_EXPIRES, retry=False)
         except Exception:  # noqa: BLE001 - the broker may be down
             logger.warning("%s not queued: the broker cannot be reached.", task.name)
+            preparing(task.name, waiting)
 
     written.connect(ask, weak=False, dispatch_uid=f"prepare-after-writes:{task.name}")
+
+
+def preparing(task_name: str, names: Iterable[str]) -> None:
+    """A preparation task starts on `names`: a commit from now on queues another one."""
+    try:
+        cache.delete_many([_waiting_key(task_name, name) for name in names])
+    except Exception:  # noqa: BLE001 - the marks expire with the queued message (PREPARE_EXPIRES)
+        logger.warning("Preparation marks not cleared: the cache is unreachable.", exc_info=True)
+
+
+def _waiting_key(task_name: str, name: str) -> str:
+    return f"prepare-waiting:{task_name}:{name}"
 
 
 def scope_of(user) -> int | None:

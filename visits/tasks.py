@@ -8,6 +8,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone, translation
 
+from pinggu_center import freshness
 from pinggu_center.models import User
 
 from . import selectors, services
@@ -26,6 +27,7 @@ def prepare_statistics(names: list[str]) -> int:
     """The visit statistics of the divisions a commit wrote (pinggu_center.freshness.written), computed before anyone
     views them: for one user of each division, since every user of a division sees the same; run twice, it finds them
     ready. How many divisions' statistics were computed or found ready."""
+    freshness.preparing(prepare_statistics.name, names)
     ids = [int(name) for name in names if name.isdigit()]
     viewers: dict[int, User] = {}
     for user in User.objects.filter(division_id__in=ids, is_active=True).select_related("division").order_by("pk"):

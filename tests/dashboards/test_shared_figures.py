@@ -39,15 +39,35 @@ def _counter_reads(queries) -> list[str]:
     return [q["sql"] for q in queries.captured_queries if any(table in q["sql"] for table in tables)]
 
 
-def test_a_committed_write_asks_the_worker_for_the_figures_of_its_divisions(org, director, monkeypatch):
-    asked = []
+def _asked(monkeypatch, org) -> list[tuple]:
+    """The preparations queued from now on; none is waiting in the queue before (another test may have left one)."""
+    freshness.preparing(prepare_figures.name, freshness.chain_of(org.village.pk))
+    asked: list[tuple] = []
     monkeypatch.setattr(prepare_figures, "apply_async", lambda args, **options: asked.append((args, options)))
+    return asked
+
+
+def test_a_committed_write_asks_the_worker_for_the_figures_of_its_divisions(org, director, monkeypatch):
+    asked = _asked(monkeypatch, org)
 
     register(org.center, director, title="楼上漏水")
 
     names = set().union(*(set(args[0]) for args, _options in asked))
     assert {str(org.village.pk), str(org.town.pk), freshness.DISTRICT} <= names
     assert all(options["expires"] == 60 for _args, options in asked)
+
+
+def test_a_burst_of_commits_queues_one_preparation_until_it_starts(org, director, monkeypatch):
+    asked = _asked(monkeypatch, org)
+    register(org.center, director, title="第一件")
+    queued = len(asked)
+
+    register(org.center, director, title="第二件")  # its divisions wait in the queue already
+    assert len(asked) == queued
+
+    prepare_figures(list(asked[-1][0][0]))  # the worker starts on it …
+    register(org.center, director, title="第三件")  # … so a later commit queues again
+    assert len(asked) == queued + 1 and str(org.village.pk) in asked[-1][0][0]
 
 
 def test_a_write_goes_on_when_the_worker_cannot_be_asked(org, director, monkeypatch):

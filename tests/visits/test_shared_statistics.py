@@ -37,6 +37,7 @@ def _counter_reads(queries) -> list[str]:
 
 
 def test_a_committed_visit_asks_the_worker_for_the_statistics_of_its_divisions(org, monkeypatch):
+    freshness.preparing(prepare_statistics.name, freshness.chain_of(org.village.pk))  # none waits in the queue
     asked = []
     monkeypatch.setattr(prepare_statistics, "apply_async", lambda args, **options: asked.append(set(args[0])))
 
