@@ -53,6 +53,8 @@ FRAGMENT_SECONDS = 120
 SHARED_SECONDS = 24 * 3600
 # A preparation that waited longer than this in the queue is dropped: a viewer has computed the figures by then.
 PREPARE_EXPIRES = 60
+# The Celery queue of the preparations (settings.CELERY_TASK_QUEUES), apart from the escalations and deliveries.
+PREPARE_QUEUE = "figures"
 
 # Apps whose data the cached pages show.
 WATCHED_APPS = {"pinggu_center", "cases", "mediation_report", "visits", "aids", "deliberation", "legal_education"}

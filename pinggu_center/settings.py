@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from kombu import Queue
 
 from .env import envbool, envint, envlist, envstr, require
 
@@ -229,6 +230,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 # A web request must not hang on a broker that is down: the outbox sweep re-sends what did not get through.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+# Preparing the summary pages' figures after a commit (pinggu_center.freshness.prepare_after_writes) is best effort:
+# on a queue of its own, escalations and deliveries never wait behind it. A worker started without -Q reads both.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = [Queue("celery"), Queue("figures")]
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     # kombu's Redis transport with a fix that keeps the worker alive through a Redis restart (see the module).

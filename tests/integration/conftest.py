@@ -245,6 +245,9 @@ def celery_worker(transactional_db, request):
         sys.executable, "-m", "celery", "-A", "pinggu_center", "worker",
         "--pool=solo", "--loglevel=info", "--without-gossip", "--without-mingle", "--without-heartbeat",
         "--hostname", hostname,
+        # Not the figures queue: the test processes share one Redis, and the preparations other tests queue would
+        # run here against this test's database (tests/dashboards/test_shared_figures.py runs them in-process).
+        "--queues", "celery",
     ]  # fmt: skip
     worker = WorkerProcess(command, env, Path(settings.BASE_DIR), hostname, log_path)
     try:

@@ -266,6 +266,10 @@ def _serve_register_escalate(recipe: Recipe) -> int:
         return row == ("town", 1)
 
     wait_until(routed, timeout=90, interval=1, message=f"the worker to route the case\n{recipe.log('worker')[-3000:]}")
+    # The same worker command reads the figures queue too: the summary figures of the written divisions.
+    prepared = re.compile(r"Task dashboards\.tasks\.prepare_figures\[[^\]]+\] succeeded in [\d.]+s: [1-9]")
+    wait_until(lambda: prepared.search(recipe.log("worker")), timeout=60, interval=1,
+               message=f"the worker to prepare the summary figures\n{recipe.log('worker')[-3000:]}")
     assert "生产部署验证事项" in Browser.signed_in(recipe.port, "town").get(case_url).text
     wait_until(lambda: "Sending due task outbox-sweep" in recipe.log("beat"), timeout=120, message="beat")
     with psycopg.connect(recipe.env["DATABASE_URL"]) as conn:
