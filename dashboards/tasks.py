@@ -55,7 +55,7 @@ def _set_progress(job_id: int, percent: int) -> None:
     ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.RUNNING).update(progress=max(1, percent))
 
 
-@shared_task(queue=freshness.PREPARE_QUEUE)
+@shared_task
 def prepare_figures(names: list[str]) -> int:
     """The summary figures of the divisions a commit wrote, computed before anyone views them (dashboards.figures)."""
     freshness.preparing(prepare_figures.name, names)

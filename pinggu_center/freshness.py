@@ -53,8 +53,6 @@ FRAGMENT_SECONDS = 120
 SHARED_SECONDS = 24 * 3600
 # A preparation that waited longer than this in the queue is dropped: a viewer has computed the figures by then.
 PREPARE_EXPIRES = 60
-# The Celery queue of the preparations (settings.CELERY_TASK_QUEUES), apart from the escalations and deliveries.
-PREPARE_QUEUE = "figures"
 
 # Apps whose data the cached pages show.
 WATCHED_APPS = {"pinggu_center", "cases", "mediation_report", "visits", "aids", "deliberation", "legal_education"}
@@ -158,9 +156,10 @@ def prepare_after_writes(task) -> None:
     """Queue the Celery task `task(names)` after each commit that forgot the tokens of divisions, to prepare their
     shared figures; a write never waits for it, nor fails with it (the first viewer computes them instead).
 
-    A burst of commits queues one preparation per division: a division already waiting in the queue is left out
-    (the queued task reads the data when it starts, so it shows these writes too). The task calls `preparing`
-    first, so a commit after it started queues a new one.
+    The task is routed to a queue of its own (settings.CELERY_TASK_ROUTES). A burst of commits queues one
+    preparation per division: a division already waiting in the queue is left out (the queued task reads the data
+    when it starts, so it shows these writes too). The task calls `preparing` first, so a commit after it started
+    queues a new one.
     """
 
     def ask(sender, names: list[str], **kwargs) -> None:

@@ -234,6 +234,9 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "inte
 # on a queue of its own, escalations and deliveries never wait behind it. A worker started without -Q reads both.
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_TASK_QUEUES = [Queue("celery"), Queue("figures")]
+CELERY_TASK_ROUTES = {
+    task: {"queue": "figures"} for task in ("dashboards.tasks.prepare_figures", "visits.tasks.prepare_statistics")
+}
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     # kombu's Redis transport with a fix that keeps the worker alive through a Redis restart (see the module).

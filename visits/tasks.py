@@ -22,7 +22,7 @@ def record_weekly_quota(week_start: str | None = None) -> int:
     return services.record_week_quota(week_start=start)
 
 
-@shared_task(queue=freshness.PREPARE_QUEUE)
+@shared_task
 def prepare_statistics(names: list[str]) -> int:
     """The visit statistics of the divisions a commit wrote (pinggu_center.freshness.written), computed before anyone
     views them: for one user of each division, since every user of a division sees the same; run twice, it finds them
