@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from pinggu_center import counters
+from pinggu_center import counters, freshness
 
 from . import services
 from .models import Case
@@ -60,11 +60,12 @@ def escalate_overdue_cases(case_ids: list[int], level: str) -> int:
     """Escalate each case still overdue at `level`; a redelivery skips the done ones.
 
     The batch is one transaction: each case's escalation runs under its own savepoint, and the counters are
-    written once for the batch (a case refused under its savepoint adds nothing). A worker killed mid-batch
+    written once for the batch (a case refused under its savepoint adds nothing). Its commit queues no preparation
+    of the summary figures (pinggu_center.freshness.preparations_paused). A worker killed mid-batch
     leaves nothing behind, and the redelivered task does the whole batch again.
     """
     escalated = 0
-    with transaction.atomic(), counters.collected():
+    with freshness.preparations_paused(), transaction.atomic(), counters.collected():
         for case_id in case_ids:
             try:
                 with counters.collected():

@@ -27,8 +27,10 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import TypeVar
 
@@ -68,6 +70,7 @@ IGNORED_MODELS = {
 REFERENCE_MODELS = {"pinggu_center.division", "pinggu_center.department", "pinggu_center.center", "cases.category"}
 
 _parents: dict[int, int | None] = {}
+_paused = threading.local()
 
 # Sent once a committed write has forgotten the tokens `names` (division ids as text, DISTRICT, ROOT): the shared
 # figures of those divisions may be prepared again (`prepare_after_writes`).
@@ -163,6 +166,8 @@ def prepare_after_writes(task) -> None:
     """
 
     def ask(sender, names: list[str], **kwargs) -> None:
+        if getattr(_paused, "on", False):
+            return
         names = sorted(set(names) - {ROOT})  # reference data alone: no division's figures in particular
         try:
             waiting = [name for name in names if cache.add(_waiting_key(task.name, name), 1, PREPARE_EXPIRES)]
@@ -177,6 +182,18 @@ def prepare_after_writes(task) -> None:
             preparing(task.name, waiting)
 
     written.connect(ask, weak=False, dispatch_uid=f"prepare-after-writes:{task.name}")
+
+
+@contextmanager
+def preparations_paused() -> Iterator[None]:
+    """Commits inside queue no preparation: a sweep's batches of hundreds of escalations in as many villages would
+    keep the worker preparing figures that the next batch changes again. The next ordinary write prepares them."""
+    previous = getattr(_paused, "on", False)
+    _paused.on = True
+    try:
+        yield
+    finally:
+        _paused.on = previous
 
 
 def preparing(task_name: str, names: Iterable[str]) -> None:

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Case
+from cases.tasks import escalate_overdue_cases
 from dashboards import figures
 from dashboards.rates import this_year
 from dashboards.tasks import prepare_figures
@@ -68,6 +69,19 @@ def test_a_burst_of_commits_queues_one_preparation_until_it_starts(org, director
     prepare_figures(list(asked[-1][0][0]))  # the worker starts on it …
     register(org.center, director, title="第三件")  # … so a later commit queues again
     assert len(asked) == queued + 1 and str(org.village.pk) in asked[-1][0][0]
+
+
+def test_a_sweep_batch_queues_no_preparation(org, director, monkeypatch):
+    """Its commit holds hundreds of escalations: the next ordinary write prepares the figures."""
+    case = register(org.center, director, title="逾期未办结")
+    Case.objects.filter(pk=case.pk).update(resolution_due=timezone.now() - timedelta(hours=1))
+    asked = _asked(monkeypatch, org)
+
+    assert escalate_overdue_cases([case.pk], Case.objects.get(pk=case.pk).level) == 1
+
+    assert asked == []
+    register(org.center, director, title="之后的事项")
+    assert asked
 
 
 def test_a_write_goes_on_when_the_worker_cannot_be_asked(org, director, monkeypatch):
