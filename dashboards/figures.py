@@ -41,7 +41,7 @@ def workbench(village: Division) -> dict:
             "not_followed_up": selectors.not_followed_up(village),
             **selectors.month_figures(village),
             "center_id": village.center.pk if hasattr(village, "center") else None,
-            "visits": visit_selectors.coverage_and_this_week_of(village) if visit_selectors else None,
+            "visits": visit_selectors.coverage_and_this_week(village) if visit_selectors else None,
             "warnings": _warnings(village, village=village),
         }
 

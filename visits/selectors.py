@@ -180,13 +180,9 @@ def statistics(user: User, today: date | None = None) -> Statistics:
     )
 
 
-def coverage_and_this_week(user: User, today: date | None = None) -> dict:
-    """The workbench's two visit figures, in one query: coverage, and this week's visits (None before the week's
-    first visit; never an earlier week's)."""
-    return coverage_and_this_week_of(user.division if user.is_authenticated else None, today)
-
-
-def coverage_and_this_week_of(division: Division | None, today: date | None = None) -> dict:
+def coverage_and_this_week(division: Division | None, today: date | None = None) -> dict:
+    """The workbench's two visit figures for a division's households, in one query: coverage, and this week's visits
+    (None before the week's first visit; never an earlier week's)."""
     today = today or timezone.localdate()
     monday = week_start_of(today)
     coverage = _coverage(tally_rows_of(division), today, week=monday)

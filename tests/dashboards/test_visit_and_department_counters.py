@@ -219,7 +219,7 @@ def _figures_equal_a_live_count(users) -> None:
     today = timezone.localdate()
     for user in users:
         assert _read_statistics(user, today) == _live_statistics(user, today), user.role
-        stats, workbench = selectors.statistics(user, today), selectors.coverage_and_this_week(user, today)
+        stats, workbench = selectors.statistics(user, today), selectors.coverage_and_this_week(user.division, today)
         latest = stats.per_week[-1] if stats.per_week else None
         this_week = latest if latest and latest["week"] == selectors.week_start_of(today) else None
         assert workbench == {"coverage": stats.coverage, "this_week": this_week}

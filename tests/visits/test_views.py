@@ -320,10 +320,10 @@ def test_the_workbench_shows_this_weeks_visits_never_last_weeks_in_one_query(org
         VisitFactory(household=household)
     with time_machine.travel(monday, tick=False):
         with CaptureQueriesContext(connection) as queries:
-            figures = coverage_and_this_week(director)
+            figures = coverage_and_this_week(director.division)
         assert figures["this_week"] is None
         assert len(queries) == 1
         assert figures["coverage"]["total"] == 1 and figures["coverage"]["in_30"] == 1
         VisitFactory(household=household)
-        figures = coverage_and_this_week(director)
+        figures = coverage_and_this_week(director.division)
     assert figures["this_week"] == {"week": monday.date(), "visits": 1, "households": 1}
