@@ -8,8 +8,8 @@ Prints, per page: median and 90th-percentile server time, the query count, and t
 viewed again with nothing changed, when its content comes from the cache (pinggu_center.freshness); right after a
 case of 西凡各庄村 was written, which forgets every page of that village, its town and the district (as a commit
 does), once the worker has prepared the shared figures of those divisions (the tasks a commit queues through
-pinggu_center.freshness.written, run here between the write and the request, outside the time); and right after a write before the worker did, so each
-figure is read and rendered on the request. The query count and plan are those of the third. Reference data
+pinggu_center.freshness.written, run here between the write and the request, outside the time); and right after
+a write before the worker did, so each figure is read and rendered on the request. The query count and plan are those of the third. Reference data
 (divisions, categories, departments) stays cached, as a case write leaves it. scripts/bench.sh runs it on a
 throw-away PostgreSQL. For each page it also prints the plan's top node and the scan under it for the slowest
 query (the list's own query on list pages), so an index that stops serving a filter shows at once.
@@ -250,7 +250,7 @@ class Command(BaseCommand):
 
     def _measure(self, label: str, client: Client, url: str, runs: int) -> Measured:
         """Timed three times: viewed again with nothing changed (cached content); right after a case write, once the
-        worker has prepared the summary figures (dashboards.tasks.prepare_figures, run here as the worker would);
+        worker has prepared the shared figures (the preparation tasks, run here as the worker would);
         and right after a write before the worker did, every figure read and rendered on the request."""
         for _ in range(3):
             _get(client, url)
