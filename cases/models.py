@@ -118,6 +118,9 @@ class Case(models.Model):
     category = models.ForeignKey(Category, verbose_name=_("类别"), on_delete=models.PROTECT, related_name="cases")
     title = models.CharField(_("事由"), max_length=100)
     description = models.TextField(_("事情经过"))
+    # The parties' names, written with the case (parties are never changed after): the keyword search finds a
+    # case by them in the case's own row and index, in the ledger's order (cases/search.py).
+    party_names = models.TextField(_("当事人姓名"), blank=True, default="", editable=False)
     occurred_on = models.DateField(_("发生日期"), null=True, blank=True)
     location_text = models.CharField(_("地点"), max_length=200, blank=True)
     urgency = models.CharField(_("紧急程度"), max_length=16, choices=Urgency.choices, default=Urgency.NORMAL)

@@ -1,8 +1,8 @@
 """Keyword search of the ledger: case number (exact or prefix), title, description and party names.
 
 Chinese has no spaces between words, so PostgreSQL indexes every one- and two-character gram of the text
-(the stored column `search_grams` = `case_grams(title, description)` on cases and `case_grams(name, '')` on
-parties, GIN-indexed, migration 0008): a word is looked up as
+(the stored column `search_grams` = `case_grams(title || ' ' || party_names, description)`, GIN-indexed,
+migrations 0009 and 0019; the case keeps its parties' names in `party_names`): a word is looked up as
 the grams it is made of — one gram for a word of one or two characters, its bigrams for a longer one — and
 rechecked with LIKE. Unlike pg_trgm it serves words of one and two characters, the most common length in
 Chinese, and it does not depend on the database's locale (pg_trgm finds no trigrams at all in Chinese text
@@ -17,7 +17,7 @@ from django.db import connection
 from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
-from .models import Case, Party
+from .models import Case
 
 MAX_LENGTH = 50
 NUMBER = re.compile(r"[A-Za-z]{2,}-[A-Za-z0-9-]*")
@@ -61,32 +61,21 @@ def search(queryset: QuerySet[Case], keyword: str, *, one_village: bool = False)
     if NUMBER.fullmatch(word):  # "PG-YK-2026-0004": a case number or its beginning, nothing else
         return queryset.filter(number__startswith=number)
     if connection.vendor != "postgresql":
-        in_parties = Party.objects.filter(name__contains=word).values("case_id")
         return queryset.filter(
             Q(number__startswith=number) | Q(title__contains=word) | Q(description__contains=word)
-            | Q(pk__in=in_parties)
+            | Q(party_names__contains=word)
         )
     table = Case._meta.db_table
-    party = Party._meta.db_table
     like = _like(word)
     prefix = _like(number)[1:]  # "PG-YK%": a prefix, served by the number's pattern index
-    word_grams = grams(word)
-    in_parties = f"SELECT p.case_id FROM {party} p WHERE p.name LIKE %s AND p.search_grams @> %s::text[]"
+    texts = f'("{table}"."title" LIKE %s OR "{table}"."description" LIKE %s OR "{table}"."party_names" LIKE %s)'
     if one_village:
-        # Every case of the village is read: its parties are looked up in a hash of the matching parties' cases.
-        sql = (
-            f'("{table}"."number" LIKE %s OR "{table}"."title" LIKE %s OR "{table}"."description" LIKE %s'
-            f' OR "{table}"."id" IN ({in_parties}))'
-        )
-        params = [prefix, like, like, like, word_grams]
+        # Every case of the village is read, in the ledger's order, until enough match.
+        sql = f'("{table}"."number" LIKE %s OR {texts})'
+        params = [prefix, like, like, like]
     else:
         # Each arm of the OR has its own index, so PostgreSQL can OR the bitmaps, or walk the recency index for a
         # word so common that 25 matches come first.
-        sql = (
-            f'("{table}"."number" LIKE %s'
-            f' OR ("{table}"."title" LIKE %s OR "{table}"."description" LIKE %s)'
-            f' AND "{table}"."search_grams" @> %s::text[]'
-            f' OR "{table}"."id" = ANY(ARRAY({in_parties})))'
-        )
-        params = [prefix, like, like, word_grams, like, word_grams]
+        sql = f'("{table}"."number" LIKE %s OR {texts} AND "{table}"."search_grams" @> %s::text[])'
+        params = [prefix, like, like, like, grams(word)]
     return queryset.filter(RawSQL(sql, params, output_field=BooleanField()))

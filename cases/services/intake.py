@@ -91,6 +91,7 @@ def _register_case(*, center: Center, intake: Intake, actor: User | None, attach
         category=intake.category,
         title=intake.title,
         description=intake.description,
+        party_names=" ".join(party.name for party in intake.parties),
         occurred_on=intake.occurred_on,
         location_text=intake.location_text,
         urgency=intake.urgency,

@@ -25,7 +25,7 @@ WITH villages AS (
 )
 INSERT INTO cases_case (
     number, center_id, division_id, level, holder_id, status, source, kind, category_id, title, description,
-    location_text, urgency, rights_informed, accepted_elsewhere, reserved_by_law, path, legal_method, legal_basis,
+    party_names, location_text, urgency, rights_informed, accepted_elsewhere, reserved_by_law, path, legal_method, legal_basis,
     closure, outcome, summary, closed_at, registered_at, level_since, responded_at, response_due, resolution_due,
     extension_consent, version, hotline_request_hash, public_token, escalated_at, satisfaction
 )
@@ -35,7 +35,8 @@ SELECT
          ELSE 'transferred' END,
     (ARRAY['reception','visit','hotline','grid','petition','online','other'])[1 + i %% 7],
     'dispute', c.id, (ARRAY[%(titles)s])[1 + i %% 16] || ' ' || i,
-    '双方因' || (ARRAY[%(titles)s])[1 + (i / 16) %% 16] || '到中心说事，第' || (i %% 997) || '号。', '', 'normal', true, false, false,
+    '双方因' || (ARRAY[%(titles)s])[1 + (i / 16) %% 16] || '到中心说事，第' || (i %% 997) || '号。',
+    (ARRAY[%(surnames)s])[1 + i %% 20] || (ARRAY[%(given)s])[1 + (i / 20) %% 50], '', 'normal', true, false, false,
     CASE WHEN i %% 1825 < 60 AND i %% 20 = 18 THEN '' ELSE (ARRAY['direct','joint','legal'])[1 + i %% 3] END, '', '',
     CASE WHEN (i %% 1825 >= 60 OR i %% 20 < 17) THEN 'archive' WHEN i %% 20 = 19 THEN 'transfer' ELSE '' END,
     CASE WHEN (i %% 1825 >= 60 OR i %% 20 < 17) THEN (ARRAY['resolved','resolved','resolved','unresolved','withdrawn'])[1 + i %% 5]
@@ -68,7 +69,10 @@ def _array(words: list[str]) -> str:
     return ", ".join("'" + word + "'" for word in words)
 
 
-CASES_SQL = CASES_SQL.replace("%(titles)s", _array(TITLES))
+CASES_SQL = (
+    CASES_SQL.replace("%(titles)s", _array(TITLES))
+    .replace("%(surnames)s", _array(SURNAMES)).replace("%(given)s", _array(GIVEN))
+)
 
 EVENTS_SQL = """
 INSERT INTO cases_caseevent (case_id, kind, at, level, from_status, to_status, from_level, to_level, note, automatic)
@@ -80,11 +84,9 @@ WHERE c.number LIKE 'BM-%%' AND c.registered_at + k.n * interval '1 day' < now()
 
 PARTIES_SQL = """
 INSERT INTO cases_party (case_id, role, name, phone, id_number, address)
-SELECT c.id, 'applicant', (ARRAY[%(surnames)s])[1 + c.id %% 20] || (ARRAY[%(given)s])[1 + (c.id / 20) %% 50], '138' || lpad((c.id %% 100000000)::text, 8, '0'), '', ''
+SELECT c.id, 'applicant', c.party_names, '138' || lpad((c.id %% 100000000)::text, 8, '0'), '', ''
 FROM cases_case c WHERE c.number LIKE 'BM-%%'
 """
-
-PARTIES_SQL = PARTIES_SQL.replace("%(surnames)s", _array(SURNAMES)).replace("%(given)s", _array(GIVEN))
 
 # The people's-mediation report fields of every archived, mediated dispute, counted where and when it closed.
 MEDIATION_SQL = """

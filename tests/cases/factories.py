@@ -55,6 +55,15 @@ class PartyFactory(factory.django.DjangoModelFactory):
     phone = factory.Sequence(lambda n: f"139{n:08d}")
     id_number = ""
 
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # As register_case does: the case keeps its parties' names, which the keyword search reads.
+        party = super()._create(model_class, *args, **kwargs)
+        names = " ".join(party.case.parties.order_by("pk").values_list("name", flat=True))
+        Case.objects.filter(pk=party.case_id).update(party_names=names)
+        party.case.party_names = names
+        return party
+
 
 class CaseEventFactory(factory.django.DjangoModelFactory):
     class Meta:

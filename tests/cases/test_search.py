@@ -8,11 +8,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import Case
+from cases import services
+from cases.models import Case, Party
 from pinggu_center import paging
 from tests.pages import shown
 
 from .factories import CaseFactory, PartyFactory
+from .helpers import register
 
 pytestmark = pytest.mark.django_db
 
@@ -50,6 +52,16 @@ def _found(client, **query) -> list[str]:
 ])
 def test_keyword_finds_chinese_words_of_any_length(client_for, district_admin, ledger, word, titles):
     assert _found(client_for(district_admin), q=word) == titles
+
+
+def test_a_registered_case_is_found_by_each_of_its_parties_names(client_for, org, district_admin, director):
+    case = register(org.center, director, parties=[services.PartyData(name="赵德明"),
+                                                   services.PartyData(name="钱秀英", role=Party.Role.RESPONDENT)])
+    assert case.party_names == "赵德明 钱秀英"
+    for client in (client_for(district_admin), client_for(director)):
+        assert _found(client, q="钱秀英") == [case.title]
+        assert _found(client, q="德明") == [case.title]
+        assert _found(client, q="明钱") == []  # no word across two names
 
 
 def test_keyword_matches_the_case_number_exactly_or_by_prefix(client_for, district_admin, ledger):
