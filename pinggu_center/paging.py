@@ -9,6 +9,8 @@ never another page shown under the number asked for.
 
 The count reaches only a few pages past the page shown (PAGES_AHEAD): the first page of a common keyword
 counts 126 matches, not 501, and says "more than 125"; each page further on counts further, up to the cap.
+The matches are found once, as keys in the list's order (CappedPaginator.ranked_keys): their number is the count,
+and the page's slice of them says which rows are read whole.
 """
 
 from __future__ import annotations
@@ -30,11 +32,24 @@ class CappedPaginator(Paginator):
         self.limit = min(COUNT_CAP, (max(shown, 1) + PAGES_AHEAD) * per_page)
 
     @cached_property
+    def ranked_keys(self) -> list:
+        """The primary keys of the first `limit` + 1 rows, in the list's order: one query both counts the rows and
+        says which are on the page. It reads the keys alone (from an index that holds them, where one does), and
+        what the rows annotate (a ledger row's pending summons) is not computed for them."""
+        return list(self.object_list.values_list("pk", flat=True)[: self.limit + 1])
+
+    @cached_property
     def count(self) -> int:
-        # Counted on the primary keys alone and in no order: what the rows annotate (a ledger row's pending
-        # summons) is not computed for the counted rows, and the database may stop at any `limit` + 1 matches
-        # (a town's villages, a keyword's hits) instead of sorting them all by date first.
-        return self.object_list.values("pk").order_by()[: self.limit + 1].count()
+        return len(self.ranked_keys)
+
+    def page(self, number) -> Page:
+        # Only the page's own rows are read whole, by their keys; the matches were found once, by ranked_keys.
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        keys = self.ranked_keys[bottom : bottom + self.per_page]
+        position = {key: index for index, key in enumerate(keys)}
+        rows = sorted(self.object_list.filter(pk__in=keys), key=lambda row: position[row.pk])
+        return self._get_page(rows, number, self)
 
     @property
     def is_capped(self) -> bool:
