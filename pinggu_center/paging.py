@@ -26,8 +26,12 @@ PAGES_AHEAD = 4
 
 
 class CappedPaginator(Paginator):
-    def __init__(self, object_list, per_page: int, *, shown: int = 1) -> None:
+    """`rows`: where the page's rows are read whole by their keys, when the list's own filters need not run again
+    for them (they are its matches already); the same rows in scope, with what a row shows. The list by default."""
+
+    def __init__(self, object_list, per_page: int, *, shown: int = 1, rows=None) -> None:
         super().__init__(object_list, per_page)
+        self.rows = object_list if rows is None else rows
         # How many rows are counted at most: a few pages past the one shown, never past the cap.
         self.limit = min(COUNT_CAP, (max(shown, 1) + PAGES_AHEAD) * per_page)
 
@@ -48,7 +52,7 @@ class CappedPaginator(Paginator):
         bottom = (number - 1) * self.per_page
         keys = self.ranked_keys[bottom : bottom + self.per_page]
         position = {key: index for index, key in enumerate(keys)}
-        rows = sorted(self.object_list.filter(pk__in=keys), key=lambda row: position[row.pk])
+        rows = sorted(self.rows.filter(pk__in=keys).order_by(), key=lambda row: position[row.pk])
         return self._get_page(rows, number, self)
 
     @property
@@ -63,10 +67,10 @@ class CappedPaginator(Paginator):
         return super().num_pages
 
 
-def capped_page(object_list, per_page: int, number: str | None) -> Page:
+def capped_page(object_list, per_page: int, number: str | None, *, rows=None) -> Page:
     """The page asked for; page 1 for a missing or malformed number, 404 past the last page."""
     shown = int(number) if number and number.isdigit() and len(number) < 10 else 1
-    paginator = CappedPaginator(object_list, per_page, shown=shown)
+    paginator = CappedPaginator(object_list, per_page, shown=shown, rows=rows)
     try:
         return paginator.page(number or 1)
     except PageNotAnInteger:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -138,3 +140,20 @@ def test_the_first_page_counts_only_as_far_as_the_pages_ahead(client_for, distri
     assert "超过 25 件" in first.content.decode() and shown(first, "page").has_next()
     second = client.get(reverse("cases:case_list"), {"page": 2})  # counted as far as page 2 reaches: all 40
     assert "共 40 件" in second.content.decode() and not shown(second, "page").has_next()
+
+
+def test_the_matches_are_found_once_and_only_the_pages_rows_read_whole(client_for, district_admin, org):
+    """The ledger's keyword runs in one query, which returns keys in the ledger's order and so gives both the count
+    and the page (pinggu_center.paging.CappedPaginator.ranked_keys); the page's 25 rows are then read by key."""
+    for index in range(30):
+        CaseFactory(center=org.center, title=f"楼上漏水纠纷{index}", registered_at=timezone.now() - timedelta(hours=index))
+    client = client_for(district_admin)
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get(reverse("cases:case_list"), {"q": "漏水", "page": 2})
+    assert [case.title for case in shown(second, "page")] == [f"楼上漏水纠纷{index}" for index in range(25, 30)]
+    assert "共 30 件" in second.content.decode()
+    searching = [query["sql"] for query in queries.captured_queries if "漏水" in query["sql"]]
+    assert len(searching) == 1 and "COUNT(" not in searching[0].upper()
+    whole_rows = [query["sql"] for query in queries.captured_queries
+                  if '"cases_case"."title"' in query["sql"].split(" FROM ")[0]]
+    assert len(whole_rows) == 1 and "漏水" not in whole_rows[0]

@@ -317,8 +317,10 @@ def _plan(queries: list[dict]) -> str:
     selects = [q for q in queries if q["sql"].lstrip().upper().startswith("SELECT")]
     if not selects or connection.vendor != "postgresql":
         return ""
-    # A list page's own query reads one ordered page of rows (LIMIT 25 or 50 …); prefer it over the rest.
-    lists = [q for q in selects if "ORDER BY" in q["sql"] and re.search(r"LIMIT (25|50|20|15)\b", q["sql"])]
+    # A list page's own query finds its matches as keys in order (pinggu_center.paging), or reads one ordered page
+    # of rows (LIMIT 25 or 50 …); prefer it over the rest.
+    lists = [q for q in selects if "ORDER BY" in q["sql"] and re.match(r'SELECT "\w+"\."id"( AS "pk")? FROM .* LIMIT \d+$', q["sql"])]
+    lists = lists or [q for q in selects if "ORDER BY" in q["sql"] and re.search(r"LIMIT (25|50|20|15)\b", q["sql"])]
     slowest = max(lists or selects, key=lambda q: float(q["time"]))
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN " + slowest["sql"])
