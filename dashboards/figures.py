@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import partial
 
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from pinggu_center import freshness
@@ -63,8 +65,13 @@ def town_page(town: Division) -> dict:
             "warnings": _warnings(town),
         }
 
-    until = partial(rollup.next_change, period, where={"town": town})
-    return freshness.shared("town-page", [town], compute, parts=[town.pk], until=until)
+    return freshness.shared("town-page", [town], compute, parts=[town.pk], until=_town_changes(town, period))
+
+
+def town_page_content(town: Division) -> str:
+    return _rendered("town-page", [town], "dashboards/partials/town_page_content.html",
+                     lambda: {"town": town, **town_page(town)}, parts=[town.pk],
+                     until=_town_changes(town, rates.this_year()))
 
 
 def town_rates(town: Division, period: rates.Period) -> dict:
@@ -98,8 +105,13 @@ def district_review(period: rates.Period) -> dict:
             "warnings": _warnings(None),
         }
 
-    until = partial(rollup.next_change, period, where={})
-    return freshness.shared("district-review", [None], compute, parts=[period], until=until)
+    return freshness.shared("district-review", [None], compute, parts=[period], until=_district_changes(period))
+
+
+def district_review_content(period: rates.Period) -> str:
+    return _rendered("district-review", [None], "dashboards/partials/district_review_content.html",
+                     lambda: {"period": period, **district_review(period)}, parts=[period],
+                     until=_district_changes(period))
 
 
 def town_review(town: Division, period: rates.Period) -> dict:
@@ -111,8 +123,14 @@ def town_review(town: Division, period: rates.Period) -> dict:
         return {**figures, "compare_chart": charts.comparison(figures["table"], averages, mark=1)}
 
     # The district's average is on the page too, and its live counts change first.
-    until = partial(rollup.next_change, period, where={})
-    return freshness.shared("town-review", [town, None], compute, parts=[town.pk, period], until=until)
+    return freshness.shared("town-review", [town, None], compute, parts=[town.pk, period],
+                            until=_district_changes(period))
+
+
+def town_review_content(town: Division, period: rates.Period) -> str:
+    return _rendered("town-review", [town, None], "dashboards/partials/town_review_content.html",
+                     lambda: {"town": town, "period": period, **town_review(town, period)}, parts=[town.pk, period],
+                     until=_district_changes(period))
 
 
 def village_total(village: Division, period: rates.Period) -> dict:
@@ -123,13 +141,31 @@ def village_total(village: Division, period: rates.Period) -> dict:
     return freshness.shared("village-total", [village], compute, parts=[village.pk, period], until=until)
 
 
+def _town_changes(town: Division, period: rates.Period):
+    return partial(rollup.next_change, period, where={"town": town})
+
+
+def _district_changes(period: rates.Period):
+    return partial(rollup.next_change, period, where={})
+
+
+def _rendered(name: str, divisions: list, template: str, context, parts: list, until) -> str:
+    """A page's content rendered from its figures, once for all its viewers and for as long as the figures hold:
+    the worker renders it after a write, so the first view after it is served as a view again would be.
+    The content shows nothing of the viewer (no form, no name of theirs)."""
+    content = freshness.shared(f"{name}-content", divisions, lambda: render_to_string(template, context()),
+                               parts=parts, until=until)
+    return mark_safe(content)  # noqa: S308 - rendered by our own template, escaped there
+
+
 def _warnings(scope: Division | None, **kwargs) -> dict | None:
     return aids_selectors.warning_summary(scope, **kwargs) if aids_selectors else None
 
 
 def prepare(names: Iterable[str]) -> int:
     """Compute the figures of the default view of every page that shows the divisions written (`names` as
-    pinggu_center.freshness.written sends them); how many were computed or found ready."""
+    pinggu_center.freshness.written sends them), and render the content of the pages that show no more than their
+    figures; how many were computed or found ready."""
     names = set(names)
     period = rates.this_year()
     count = 0
@@ -140,10 +176,10 @@ def prepare(names: Iterable[str]) -> int:
             village_total(division, period)
             count += 2
         elif division.level == Level.TOWN:
-            town_page(division)
-            town_review(division, period)
+            town_page_content(division)
+            town_review_content(division, period)
             count += 2
     if freshness.DISTRICT in names:
-        district_review(period)
+        district_review_content(period)
         count += 1
     return count

@@ -88,7 +88,7 @@ def town_page(request: HttpRequest) -> HttpResponse:
     figures = Deferred(figures_of.town_page, town)
     context = {
         "town": town,
-        "fragment": freshness.fragment_key(request, town),
+        "content": Deferred(figures_of.town_page_content, town),
         **figures.parts("period", "inbox", "transfers", "whistles", "table", "compare_chart", "months", "trend_chart",
                         "warnings"),
     }
@@ -106,7 +106,7 @@ def district_review(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "period": form.period,
-        "fragment": freshness.fragment_key(request, None),
+        "content": Deferred(figures_of.district_review_content, form.period),
         "form_fragment": freshness.fragment_key(request),  # the period form shows no data: only the root token
         "delivery_problems": org_selectors.delivery_problem_count(),
         **figures.parts("total", "table", "departments", "compare_chart", "months", "trend_chart", "ranking_chart",
@@ -126,8 +126,7 @@ def town_review(request: HttpRequest, town_id: int) -> HttpResponse:
         "form": form,
         "town": town,
         "period": form.period,
-        # The district's average is on the page too.
-        "fragment": freshness.fragment_key(request, town, None),
+        "content": Deferred(figures_of.town_review_content, town, form.period),
         "form_fragment": freshness.fragment_key(request),
         **figures.parts("total", "table", "compare_chart", "months", "trend_chart"),
     }

@@ -111,6 +111,47 @@ def test_the_district_review_after_the_worker_prepared_reads_no_counters(org, di
     assert prepare_figures(sorted(freshness.chain_of(org.village.pk))) == 5  # again: found ready, nothing changes
 
 
+@pytest.mark.parametrize(("viewer", "page", "content"), [
+    ("district_admin", "dashboards:district_review", "district_review_content"),
+    ("district_admin", "dashboards:town_review", "town_review_content"),
+    ("town_user", "dashboards:town_page", "town_page_content"),
+])
+def test_a_page_of_figures_alone_is_served_as_the_worker_rendered_it(org, director, client_for, request, viewer,
+                                                                    page, content):
+    """Its content shows nothing of the viewer: the worker renders it after the commit, and no view renders it."""
+    url = reverse(page, args=[org.town.pk] if page == "dashboards:town_review" else [])
+    template = f"dashboards/partials/{content}.html"
+    viewers = [client_for(request.getfixturevalue(viewer))]
+    if viewer == "district_admin":
+        viewers.append(client_for(request.getfixturevalue("auditor")))  # another viewer: the same content
+    register(org.center, director, title="楼上漏水")
+    prepare_figures(sorted(freshness.chain_of(org.village.pk)))
+
+    for client in viewers:
+        response = client.get(url)
+        shown_division = org.town if page == "dashboards:district_review" else org.village
+        assert response.status_code == 200 and shown_division.name in response.content.decode()
+        assert template not in [used.name for used in response.templates]
+
+    freshness.forget(freshness.chain_of(org.village.pk))  # a write the worker has not seen yet: the view renders it
+    response = viewers[0].get(url)
+    assert template in [used.name for used in response.templates]
+
+
+def test_the_prepared_district_review_follows_the_clock(org, director, district_admin, client_for, _fixed_clock):
+    case = register(org.center, director, title="快到期的事项")
+    Case.objects.filter(pk=case.pk).update(resolution_due=timezone.now() + timedelta(seconds=20))
+    freshness.forget(freshness.chain_of(org.village.pk))
+    prepare_figures(sorted(freshness.chain_of(org.village.pk)))
+    client = client_for(district_admin)
+    url = reverse("dashboards:district_review")
+    assert _figure("超期件数", 0) in client.get(url).content.decode()
+
+    _fixed_clock.shift(timedelta(seconds=70))  # no write: only the clock
+
+    assert _figure("超期件数", 1) in client.get(url).content.decode()
+
+
 def test_the_workbench_after_the_worker_prepared_reads_no_counters(org, director, client_for):
     client = client_for(director)
     client.get(reverse("home"), follow=True)
