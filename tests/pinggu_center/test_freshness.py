@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from cases.models import Case
 from pinggu_center import freshness
+from pinggu_center.models import Level
 from tests.cases.factories import CaseFactory
 from tests.cases.helpers import register
 from tests.factories import MemberFactory
@@ -130,6 +131,24 @@ def test_a_ledger_row_remembered_before_its_deadline_shows_overdue_after_it(org,
     _fixed_clock.shift(timedelta(seconds=70))  # the row's values are the same; only the clock moved
 
     assert '<span class="badge text-bg-danger">逾期</span>' in client.get(url).content.decode()
+
+
+def test_a_held_case_remembered_before_its_deadline_shows_overdue_after_it(org, town_user, client_for,
+                                                                          _fixed_clock):
+    """The inbox's rows are remembered like the ledger's (cases.templatetags.case_tags.held_rows)."""
+    case = CaseFactory(center=org.center, level=Level.TOWN, holder=org.town, title="提级到镇的事项",
+                       status=Case.Status.HANDLING, resolution_due=timezone.now() + timedelta(seconds=20))
+    client = _browser(client_for, town_user)
+    url = reverse("cases:whistle_inbox")
+    page = client.get(url).content.decode()
+    row = re.search(r'data-testid="held">(.*?)</ul>', page, re.S).group(1)
+    assert f'href="{case.get_absolute_url()}">{case.number} 提级到镇的事项</a>' in row
+    assert 'data-testid="case-status"' in row and "逾期" not in row
+
+    _fixed_clock.shift(timedelta(seconds=70))
+
+    row = re.search(r'data-testid="held">(.*?)</ul>', client.get(url).content.decode(), re.S).group(1)
+    assert '<span class="badge text-bg-danger">逾期</span>' in row
 
 
 def test_rows_written_in_bulk_show_after_the_counters_are_rebuilt(org, director, district_admin, client_for):
