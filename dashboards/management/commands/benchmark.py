@@ -218,6 +218,7 @@ class Command(BaseCommand):
             ("search · district · 1 char 漏", "district", ledger + "?q=" + quote("漏")),
             ("search · district · 2 chars 漏水", "district", ledger + "?q=" + quote("漏水")),
             ("search · district · party 王秀兰", "district", ledger + "?q=" + quote("王秀兰")),
+            ("search · district · surname 王", "district", ledger + "?q=" + quote("王")),
             ("search · district · no match 不存在的词", "district", ledger + "?q=" + quote("不存在的词")),
             ("search · village · 2 chars 漏水", "xfgz_director", ledger + "?q=" + quote("漏水")),
             ("search · village · party 王秀兰", "xfgz_director", ledger + "?q=" + quote("王秀兰")),
