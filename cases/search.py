@@ -75,7 +75,13 @@ def search(queryset: QuerySet[Case], keyword: str, *, one_village: bool = False)
         params = [prefix, like, like, like]
     else:
         # Each arm of the OR has its own index, so PostgreSQL can OR the bitmaps, or walk the recency index for a
-        # word so common that 25 matches come first.
-        sql = f'("{table}"."number" LIKE %s OR {texts} AND "{table}"."search_grams" @> %s::text[])'
+        # word so common that the first matches come soon. The LIKEs recheck the rows the grams found: as a CASE
+        # the planner gives them a constant share instead of multiplying the grams' share by their own as if they
+        # were independent, which took a surname on one case in twenty for one in four hundred and read all its
+        # thousands of cases through a bitmap (17 ms at 100,000 cases, 2 ms in the recency order).
+        sql = (
+            f'("{table}"."number" LIKE %s OR CASE WHEN {texts} THEN true ELSE false END'
+            f' AND "{table}"."search_grams" @> %s::text[])'
+        )
         params = [prefix, like, like, like, grams(word)]
     return queryset.filter(RawSQL(sql, params, output_field=BooleanField()))
