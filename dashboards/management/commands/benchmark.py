@@ -193,6 +193,7 @@ class Command(BaseCommand):
         """(label, username, URL): one line per page; the first line is the floor every page is compared with."""
         center = Center.objects.get(division__name="西凡各庄村")
         case = Case.objects.filter(division=center.division).order_by("-registered_at").first()
+        bulk = _bulk_case(center)
         town_id = center.division.parent_id
         ledger = reverse("cases:case_list")
         district_id, last_year = center.division.parent.parent_id, timezone.localdate().year - 1
@@ -225,13 +226,13 @@ class Command(BaseCommand):
             ("search · district · no match 不存在的词", "district", ledger + "?q=" + quote("不存在的词")),
             ("search · village · 2 chars 漏水", "xfgz_director", ledger + "?q=" + quote("漏水")),
             # A name the village's own parties bear (a thousand parties of the district at 1,000,000 cases).
-            ("search · village · party's name", "xfgz_director", ledger + "?q=" + quote(_bulk_case(center).party_names)),
+            ("search · village · party's name", "xfgz_director", ledger + "?q=" + quote(bulk.party_names)),
             ("case list · town", "yukou", ledger),
             ("case list · village director", "xfgz_director", ledger),
             ("case page", "xfgz_director", reverse("cases:case_detail", args=[case.pk])),
             ("case page · similar cases panel", "xfgz_director", reverse("aids:case_similar", args=[case.pk])),
             ("similar cases panel · bulk case", "xfgz_director",
-             reverse("aids:case_similar", args=[_bulk_case(center).pk])),
+             reverse("aids:case_similar", args=[bulk.pk])),
             ("whistle inbox · town", "yukou", reverse("cases:whistle_inbox")),
             ("village workbench", "xfgz_director", reverse("dashboards:village_workbench")),
             ("cadre home", "xfgz_cadre", reverse("dashboards:cadre_home")),
